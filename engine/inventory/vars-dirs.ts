@@ -1,0 +1,60 @@
+/**
+ * group_vars/ and host_vars/ beside an inventory source (in a directory source, or next to a file).
+ * For a group or host NAME the first that exists of NAME (a file, or a directory of files read in
+ * name order, recursively), NAME.yml, NAME.yaml, NAME.json. Each must hold a YAML mapping.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { extname, join } from "node:path";
+import { InventoryError } from "./errors";
+import { LOCALHOST_NAMES, type Inventory, type Vars } from "./inventory";
+import { describe, isPlainObject, readYaml } from "./yaml";
+
+const EXTENSIONS = [".yml", ".yaml", ".json"];
+
+export async function loadVarsDirs(inv: Inventory, basedir: string): Promise<void> {
+  const groupVars = join(basedir, "group_vars");
+  for (const group of inv.groups.values()) Object.assign(group.dirVars, await varsFor(groupVars, group.name));
+  const hostVars = join(basedir, "host_vars");
+  for (const host of inv.hosts.values()) Object.assign(host.dirVars, await varsFor(hostVars, host.name));
+  for (const name of LOCALHOST_NAMES) {
+    if (inv.hosts.has(name)) continue;
+    const vars = await varsFor(hostVars, name);
+    if (Object.keys(vars).length > 0) Object.assign(inv.implicitLocalhost(name).dirVars, vars);
+  }
+}
+
+async function varsFor(dir: string, name: string): Promise<Vars> {
+  const vars: Vars = {};
+  for (const file of await filesFor(dir, name)) Object.assign(vars, await readVarsFile(file));
+  return vars;
+}
+
+async function filesFor(dir: string, name: string): Promise<string[]> {
+  for (const ext of ["", ...EXTENSIONS]) {
+    const path = join(dir, name + ext);
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) return filesIn(path);
+    if (info?.isFile()) return [path];
+  }
+  return [];
+}
+
+async function filesIn(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.startsWith(".") || name.endsWith("~")) continue;
+    const path = join(dir, name);
+    const ext = extname(name);
+    const info = await stat(path);
+    if (info.isDirectory() && ext === "") found.push(...(await filesIn(path)));
+    else if (info.isFile() && (ext === "" || EXTENSIONS.includes(ext))) found.push(path);
+  }
+  return found;
+}
+
+async function readVarsFile(file: string): Promise<Vars> {
+  const { data } = readYaml(await readFile(file, "utf8"), file);
+  if (data === null || data === undefined) return {};
+  if (!isPlainObject(data)) throw new InventoryError(`expected a mapping of variable names to values, got ${describe(data)}`, { file });
+  return data;
+}
