@@ -1,0 +1,33 @@
+/**
+ * Runs a program on the host, with no shell in between: pipes, redirections and
+ * `$VARS` are passed as plain arguments. Reports changed whenever it runs; use
+ * `creates`/`removes` or the task's `changedWhen` to say when it did not change anything.
+ *
+ *   task("unpack etcd", command({ argv: ["tar", "-xzf", "/tmp/etcd.tar.gz", "-C", "/opt"], creates: "/opt/etcd" }))
+ *   task("who am I", command({ cmd: "id -un" }), { checkMode: false, changedWhen: () => false })
+ */
+import { defineModule } from "../engine/module";
+import { planCommand, type CommandResult } from "../engine/run-command";
+import { quote } from "../engine/shell";
+import { splitWords } from "../engine/split-words";
+
+export type { CommandResult };
+
+export const command = defineModule({
+  name: "command",
+  args: {
+    cmd: { type: "string" },
+    argv: { type: "strings" },
+    chdir: { type: "string" },
+    creates: { type: "string" },
+    removes: { type: "string" },
+    stdin: { type: "string" },
+    env: { type: "record" },
+  },
+  check: (args) => ((args.cmd === undefined) === (args.argv === undefined) ? "give exactly one of 'cmd' and 'argv'" : undefined),
+  plan: (ctx, args) => {
+    const words = args.argv ?? splitWords(args.cmd ?? "");
+    if (words.length === 0) throw new Error("command: nothing to run");
+    return planCommand(ctx, args.cmd ?? words.join(" "), words.map(quote).join(" "), args);
+  },
+});
