@@ -1,0 +1,207 @@
+/**
+ * The playbook language: plain functions returning plain data, typed so that a
+ * misspelt option, handler or registered result is a compile error.
+ *
+ *   const restart = handler("restart web", command({ cmd: "systemctl restart web" }));
+ *   export default playbook([
+ *     play({ name: "web", hosts: "web", handlers: [restart], tasks: [
+ *       task("config", copy({ dest: "/etc/web.conf", content: "port=80\n" }), { notify: [restart] }),
+ *     ] }),
+ *   ]);
+ */
+import type { Dynamic, HostContext, Vars } from "./host-context";
+import type { BaseResult, ModuleCall } from "./module";
+
+export interface TaskOptions<R> {
+  when?: (h: HostContext) => boolean;
+  loop?: Dynamic<readonly unknown[]>;
+  /** the name the loop item has in vars and templates; `item` by default */
+  loopVar?: string;
+  /** also store the result in this host variable, for templates (`{{out.stdout}}`) */
+  register?: string;
+  tags?: string[];
+  notify?: Notifiable[];
+  become?: boolean;
+  becomeUser?: string;
+  /** true: always a dry run; false: runs for real even under --check (read-only commands) */
+  checkMode?: boolean;
+  diff?: boolean;
+  ignoreErrors?: boolean;
+  changedWhen?: (result: R, h: HostContext) => boolean;
+  failedWhen?: (result: R, h: HostContext) => boolean;
+  retries?: number;
+  until?: (result: R, h: HostContext) => boolean;
+  /** seconds between retries */
+  delay?: number;
+  delegateTo?: Dynamic<string>;
+  runOnce?: boolean;
+  noLog?: boolean;
+  vars?: Vars;
+}
+
+export interface Task<R = BaseResult> {
+  readonly kind: "task" | "handler";
+  readonly id: number;
+  readonly name: string;
+  readonly call: ModuleCall<R & BaseResult>;
+  readonly options: TaskOptions<R>;
+  /** file:line where the task was written, for error messages */
+  readonly source: string;
+}
+
+export interface Topic {
+  readonly kind: "topic";
+  readonly name: string;
+}
+
+export interface Handler<R = BaseResult> extends Task<R> {
+  readonly kind: "handler";
+  readonly listen: readonly Topic[];
+}
+
+export type Notifiable = Handler<any> | Topic;
+
+export interface BlockOptions {
+  when?: (h: HostContext) => boolean;
+  tags?: string[];
+  become?: boolean;
+  becomeUser?: string;
+  vars?: Vars;
+  ignoreErrors?: boolean;
+  noLog?: boolean;
+  rescue?: TaskItem[];
+  always?: TaskItem[];
+}
+
+export interface Block {
+  readonly kind: "block";
+  readonly name: string;
+  readonly tasks: TaskItem[];
+  readonly options: BlockOptions;
+}
+
+export interface FlushHandlers {
+  readonly kind: "flush";
+}
+
+export type TaskItem = Task<any> | Block | FlushHandlers;
+
+export interface Role {
+  readonly kind: "role";
+  readonly name: string;
+  /** the role's folder: `templates/` and `files/` are looked up below it */
+  readonly dir?: string;
+  readonly defaults: Vars;
+  readonly vars: Vars;
+  readonly tasks: TaskItem[];
+  readonly handlers: Handler<any>[];
+}
+
+export interface RoleUse {
+  role: Role;
+  vars?: Vars;
+  tags?: string[];
+  when?: (h: HostContext) => boolean;
+}
+
+export type Serial = number | string | (number | string)[];
+
+export interface PlayOptions {
+  name: string;
+  /** an inventory pattern, as `--limit` takes */
+  hosts: string;
+  vars?: Vars;
+  roles?: (Role | RoleUse)[];
+  preTasks?: TaskItem[];
+  tasks?: TaskItem[];
+  postTasks?: TaskItem[];
+  handlers?: Handler<any>[];
+  gatherFacts?: boolean;
+  serial?: Serial;
+  anyErrorsFatal?: boolean;
+  maxFailPercentage?: number;
+  become?: boolean;
+  becomeUser?: string;
+  tags?: string[];
+  forceHandlers?: boolean;
+}
+
+export interface Play extends Required<Pick<PlayOptions, "name" | "hosts" | "vars" | "preTasks" | "tasks" | "postTasks" | "handlers" | "gatherFacts" | "tags">> {
+  readonly kind: "play";
+  readonly roles: RoleUse[];
+  readonly options: PlayOptions;
+}
+
+export interface Playbook {
+  readonly kind: "playbook";
+  readonly plays: Play[];
+}
+
+let nextTaskId = 1;
+
+/** The file and line of the playbook code that called a DSL function. */
+function callerSource(): string {
+  const lines = new Error().stack?.split("\n") ?? [];
+  const frame = lines.slice(1).find((line) => !line.includes("/engine/dsl.") && !line.includes("node:internal"));
+  const match = frame?.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/);
+  if (!match) return "<unknown>";
+  return `${match[1]!.replace(/^file:\/\//, "")}:${match[2]}`;
+}
+
+export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> = {}): Task<R> {
+  return { kind: "task", id: nextTaskId++, name, call, options, source: callerSource() };
+}
+
+export function handler<R extends BaseResult>(
+  name: string,
+  call: ModuleCall<R>,
+  options: TaskOptions<R> & { listen?: Topic[] } = {},
+): Handler<R> {
+  const { listen = [], ...rest } = options;
+  return { kind: "handler", id: nextTaskId++, name, call, options: rest, listen, source: callerSource() };
+}
+
+/** A name several handlers can `listen` to; notifying it runs all of them. */
+export function topic(name: string): Topic {
+  return { kind: "topic", name };
+}
+
+export function block(name: string, tasks: TaskItem[], options: BlockOptions = {}): Block {
+  return { kind: "block", name, tasks, options };
+}
+
+export function flushHandlers(): FlushHandlers {
+  return { kind: "flush" };
+}
+
+export function role(definition: {
+  name: string;
+  dir?: string;
+  defaults?: Vars;
+  vars?: Vars;
+  tasks: TaskItem[];
+  handlers?: Handler<any>[];
+}): Role {
+  return { kind: "role", defaults: {}, vars: {}, handlers: [], ...definition };
+}
+
+export function play(options: PlayOptions): Play {
+  return {
+    kind: "play",
+    name: options.name,
+    hosts: options.hosts,
+    vars: options.vars ?? {},
+    roles: (options.roles ?? []).map((r) => ("kind" in r ? { role: r } : r)),
+    preTasks: options.preTasks ?? [],
+    tasks: options.tasks ?? [],
+    postTasks: options.postTasks ?? [],
+    handlers: options.handlers ?? [],
+    gatherFacts: options.gatherFacts ?? true,
+    tags: options.tags ?? [],
+    options,
+  };
+}
+
+export function playbook(plays: Play[]): Playbook {
+  return { kind: "playbook", plays };
+}

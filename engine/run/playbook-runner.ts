@@ -1,0 +1,74 @@
+/** Runs the plays in order and returns the recap and Ansible's exit code. */
+import type { Playbook } from "../dsl";
+import type { HostStats, RunEventBus } from "../events";
+import type { Inventory } from "../inventory";
+import { ConnectionPool, type ConnectionFactory } from "./connection-pool";
+import { HostState } from "./host-state";
+import { runPlay } from "./play-runner";
+import type { RunSettings } from "./settings";
+import { playHandlers, validatePlaybook } from "./validate";
+import type { Handler, RoleUse } from "../dsl";
+
+export const EXIT = { ok: 0, error: 1, failed: 2, unreachable: 4, badOptions: 5 } as const;
+
+export interface RunOutcome {
+  stats: Record<string, HostStats>;
+  exitCode: number;
+}
+
+export interface RunInputs {
+  playbook: Playbook;
+  inventory: Inventory;
+  settings: RunSettings;
+  events: RunEventBus;
+  connect: ConnectionFactory;
+}
+
+export async function runPlaybook({ playbook, inventory, settings, events, connect }: RunInputs): Promise<RunOutcome> {
+  validatePlaybook(playbook, settings.startAtTask);
+  const limit = settings.limit ? new Set(inventory.select(settings.limit)) : undefined;
+  const states = new Map<string, HostState>();
+  const connections = new ConnectionPool(inventory, connect);
+  let started = !settings.startAtTask;
+  try {
+    for (const play of playbook.plays) {
+      const names = inventory.select(play.hosts).filter((name) => !limit || limit.has(name));
+      for (const name of names) if (!states.has(name)) states.set(name, new HostState(name));
+      // hosts that failed or went unreachable in an earlier play sit out the later ones
+      const hosts = names.map((name) => states.get(name)!).filter((state) => state.active);
+      events.emit("play-start", { name: play.name, hosts: hosts.map((h) => h.name), check: settings.check });
+      if (hosts.length === 0) {
+        events.emit("warning", { msg: `play '${play.name}': no hosts matched` });
+        continue;
+      }
+      const handlerRoles = new Map<Handler<any>, RoleUse>();
+      for (const use of play.roles) for (const h of use.role.handlers) handlerRoles.set(h, use);
+      const env = {
+        settings,
+        play,
+        inventory,
+        states,
+        connections,
+        events,
+        playHosts: hosts.map((h) => h.name),
+        handlers: playHandlers(play),
+        handlerRoles,
+        roleDefaults: Object.assign({}, ...play.roles.map((use) => use.role.defaults)),
+        roleVars: Object.assign({}, ...play.roles.map((use) => ({ ...use.role.vars, ...use.vars }))),
+        stopped: false,
+        started,
+      };
+      await runPlay(env, hosts);
+      started = env.started;
+      events.emit("play-end", { name: play.name });
+      if (env.stopped) break;
+    }
+  } finally {
+    await connections.closeAll();
+  }
+  const stats = Object.fromEntries([...states.values()].map((s) => [s.name, s.stats]));
+  events.emit("recap", { hosts: stats });
+  const all = [...states.values()];
+  const exitCode = all.some((s) => s.unreachable) ? EXIT.unreachable : all.some((s) => s.failed) ? EXIT.failed : EXIT.ok;
+  return { stats, exitCode };
+}
