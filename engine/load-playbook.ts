@@ -1,0 +1,39 @@
+/** Loads a playbook file in-process with tsx, after a type check. */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import type { Playbook } from "./dsl";
+import { typecheckPlaybook } from "./typecheck";
+import { PlaybookError } from "./run/validate";
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function describeLoadError(file: string, path: string, error: unknown): string {
+  const err = error as { message?: string; errors?: { text: string; location?: { line: number; column: number } }[] };
+  const first = err.errors?.[0];
+  if (first) return `${file}:${first.location?.line ?? "?"}:${first.location?.column ?? "?"}: ${first.text}`;
+  const message = String(err.message ?? error).split("\n")[0];
+  // an argument error thrown while the playbook builds its tasks: point at the playbook's line
+  const line = (error as Error).stack?.match(new RegExp(`${escapeRegExp(path)}:(\\d+)`))?.[1];
+  return `${file}${line ? `:${line}` : ""}: ${message}`;
+}
+
+export async function loadPlaybook(file: string, options: { typecheck: boolean }): Promise<Playbook> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new PlaybookError(`playbook not found: ${file}`);
+  if (!/\.(c|m)?tsx?$/.test(path)) throw new PlaybookError(`${file}: a playbook is a TypeScript file (.ts)`);
+  if (options.typecheck) await typecheckPlaybook(path);
+  let loaded: { default?: unknown };
+  try {
+    loaded = await tsImport(pathToFileURL(path).href, import.meta.url);
+  } catch (error) {
+    if (error instanceof PlaybookError) throw error;
+    const wrapped = new PlaybookError(describeLoadError(file, path, error));
+    wrapped.cause = error;
+    throw wrapped;
+  }
+  const playbook = loaded.default as Playbook | undefined;
+  if (playbook?.kind !== "playbook") throw new PlaybookError(`${file}: must \`export default playbook([...])\``);
+  return playbook;
+}

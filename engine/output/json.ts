@@ -1,0 +1,23 @@
+/** `--output json`: one JSON object per line on stdout, and nothing else there. */
+import type { RunEventBus } from "../events";
+
+export function attachJsonOutput(events: RunEventBus, write: (line: string) => void): void {
+  const emit = (object: Record<string, unknown>) => write(JSON.stringify(object));
+  events
+    .on("play-start", (e) => emit({ type: "play", name: e.name, hosts: e.hosts, check: e.check }))
+    .on("host-result", (e) =>
+      emit({
+        type: "task",
+        host: e.host,
+        task: e.task,
+        status: e.status,
+        msg: e.msg,
+        ...(e.ignored ? { ignored: true } : {}),
+        ...(e.diff ? { diff: e.diff } : {}),
+        durationMs: e.durationMs,
+        result: e.result,
+      }),
+    )
+    .on("warning", (e) => emit({ type: "warning", msg: e.msg }))
+    .on("recap", (e) => emit({ type: "recap", hosts: e.hosts }));
+}

@@ -1,0 +1,40 @@
+/** Ansible-like lines, for logs and pipes (no TTY). */
+import type { RunEventBus, RunEvents } from "../events";
+import { unifiedDiff } from "./diff-text";
+import { recapLine } from "./recap-line";
+
+const banner = (title: string) => `\n${title} ${"*".repeat(Math.max(3, 72 - title.length))}`;
+
+const LABEL: Record<RunEvents["host-result"]["status"], string> = {
+  ok: "ok",
+  changed: "changed",
+  failed: "fatal",
+  skipped: "skipping",
+  unreachable: "fatal",
+};
+
+export function hostLine(e: RunEvents["host-result"], verbose: number): string {
+  const where = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
+  const time = e.status === "skipped" ? "" : ` (${e.durationMs} ms)`;
+  if (e.status === "failed") return `${e.ignored ? "failed (ignored)" : "fatal"}: ${where}: FAILED! ${e.msg}${time}`;
+  if (e.status === "unreachable") return `fatal: ${where}: UNREACHABLE! ${e.msg}`;
+  const msg = e.msg ? ` ${e.msg}` : "";
+  const details = verbose > 0 && e.result ? ` => ${JSON.stringify(e.result)}` : "";
+  return `${LABEL[e.status]}: ${where}${msg}${time}${details}`;
+}
+
+export function attachPlainOutput(events: RunEventBus, write: (line: string) => void, verbose: number): void {
+  events
+    .on("play-start", (e) => write(banner(`PLAY [${e.name}]${e.check ? " (check mode)" : ""}`)))
+    .on("task-start", (e) => write(banner(`${e.handler ? "RUNNING HANDLER" : "TASK"} [${e.name}]`)))
+    .on("host-result", (e) => {
+      write(hostLine(e, verbose));
+      for (const d of e.diff ?? []) write(unifiedDiff(d));
+    })
+    .on("warning", (e) => write(`[WARNING]: ${e.msg}`))
+    .on("recap", (e) => {
+      write(banner("PLAY RECAP"));
+      const width = Math.max(0, ...Object.keys(e.hosts).map((h) => h.length));
+      for (const [host, stats] of Object.entries(e.hosts)) write(recapLine(host, stats, width));
+    });
+}

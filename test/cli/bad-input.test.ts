@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO, tsplay } from "./cli";
+
+// Bad playbooks live inside the repo so they resolve the engine like real ones do.
+const scratch = mkdtempSync(join(REPO, "test/cli/.scratch-"));
+const write = (name: string, text: string) => {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+};
+const header = `import { play, playbook, task, handler } from "../../../engine";\nimport { copy, debug, file } from "../../../modules";\n`;
+
+function expectCleanError(result: ReturnType<typeof tsplay>, code: number, message: RegExp) {
+  expect(result.code, result.stdout + result.stderr).toBe(code);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("bad input: a one-line error, exit 1 or 5, nothing touched", () => {
+  it("a missing playbook", () => {
+    expectCleanError(tsplay(["nope.ts", "-i", "localhost"]), 1, /playbook not found: nope\.ts/);
+  });
+
+  it("a TypeScript syntax error names the file and line", () => {
+    const file = write("syntax.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all" ),\n]);\n`);
+    expectCleanError(tsplay([file, "-i", "localhost"]), 1, /syntax\.ts:4:\d+.*error TS/);
+  });
+
+  it("a type error names the file and line", () => {
+    const file = write("types.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", file({ path: 42 }))] }),\n]);\n`);
+    expectCleanError(tsplay([file, "-i", "localhost"]), 1, /types\.ts:4:\d+: error TS2322/);
+  });
+
+  it("an unknown module option names the option (also with --no-typecheck)", () => {
+    const file = write("option.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", file({ path: "/tmp/x", sate: "directory" } as any))] }),\n]);\n`);
+    expectCleanError(tsplay([file, "-i", "localhost", "--no-typecheck"]), 1, /option\.ts:4: file: unknown option 'sate'/);
+  });
+
+  it("a handler that is not in the play", () => {
+    const file = write(
+      "handler.ts",
+      `${header}const h = handler("restart", debug({ msg: "x" }));\nexport default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", debug({ msg: "x" }), { notify: [h] })] }),\n]);\n`,
+    );
+    expectCleanError(tsplay([file, "-i", "localhost"]), 1, /handler\.ts:5: task 't' notifies handler 'restart', which is not in the handlers of play 'x'/);
+  });
+
+  it("an INI line that does not parse", () => {
+    const inventory = write("hosts.ini", "[web]\nh1 ansible_host=\n[web:vars\n");
+    expectCleanError(tsplay(["playbooks/hello.ts", "-i", inventory]), 1, /hosts\.ini:3/);
+  });
+
+  it("an unknown group in --limit", () => {
+    expectCleanError(tsplay(["playbooks/hello.ts", "-i", "localhost", "--limit", "etcd"]), 1, /unknown host or group 'etcd'/);
+  });
+
+  it("an undefined template variable fails the task, naming task, host and variable", () => {
+    const file = write("undefined.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", gatherFacts: false, tasks: [task("uses missing", debug({ msg: "{{nope}}" }))] }),\n]);\n`);
+    const run = tsplay([file, "-i", "localhost"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/fatal: \[localhost\]: FAILED! undefined variable 'nope' \(task at .*undefined\.ts:4\)/);
+    expect(run.stdout).toMatch(/TASK \[uses missing\]/);
+  });
+
+  it("bad options exit 5", () => {
+    expect(tsplay(["playbooks/hello.ts", "--forks", "zero"]).code).toBe(5);
+    expect(tsplay(["playbooks/hello.ts", "--output", "xml"]).code).toBe(5);
+    expect(tsplay(["playbooks/hello.ts", "--no-such-option"]).code).toBe(5);
+  });
+});
