@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Become, Connection, PutOptions } from "./connection";
 import { sh } from "./shell";
 
@@ -14,15 +15,21 @@ export class RemoteCommandError extends Error {
 
 /**
  * The temp file is made by mktemp (mode 0600, owned by whoever runs the script), filled,
- * then given its final owner and mode, then renamed over the target: the content is
- * never more exposed than it is at the end, and readers never see half a file.
+ * checked against the sha256 of what was sent (a connection cut mid-transfer looks like
+ * a short stdin, not an error), given its final owner and mode, then renamed over the
+ * target: the content is never more exposed than it is at the end, and readers never
+ * see half a file.
  */
 export async function putFile(conn: Connection, path: string, data: string | Buffer, options: PutOptions): Promise<void> {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
   const steps = [
     sh`set -e; target=${path}; dir=$(dirname -- "$target")`,
     `tmp=$(mktemp "$dir/.tsplay.XXXXXXXX")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
+    `trap 'exit 129' HUP INT TERM PIPE`,
     `cat > "$tmp"`,
+    sh`[ "$(sha256sum < "$tmp" | cut -d' ' -f1)" = ${sha256} ] || { echo "transfer incomplete: checksum differs" >&2; exit 1; }`,
   ];
   if (options.owner || options.group) {
     steps.push(sh`chown -- ${(options.owner ?? "") + (options.group ? `:${options.group}` : "")} "$tmp"`);
@@ -35,17 +42,16 @@ export async function putFile(conn: Connection, path: string, data: string | Buf
     steps.push(`if [ -e "$target" ]; then chmod --reference="$target" -- "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$tmp"; fi`);
   }
   steps.push(`mv -f -- "$tmp" "$target"`, `trap - EXIT`);
-  const result = await conn.run(steps.join("\n"), { stdin: data, become: options.become });
+  const result = await conn.run(steps.join("\n"), { stdin: bytes, become: options.become });
   if (result.code !== 0) {
     throw new RemoteCommandError(`could not write ${path}: ${result.stderr.trim() || `exit ${result.code}`}`, result.code, result.stderr);
   }
 }
 
-const MISSING = 3;
-
 export async function readFile(conn: Connection, path: string, options: { become?: Become | false }): Promise<Buffer | null> {
-  const result = await conn.run(sh`[ -e ${path} ] || exit ${MISSING}; cat -- ${path}`, { become: options.become });
-  if (result.code === MISSING) return null;
+  // `[ -e ]` is also false when a parent folder is unreadable: only cat's own ENOENT means "missing"
+  const result = await conn.run(sh`cat -- ${path}`, { become: options.become });
+  if (result.code !== 0 && /No such file or directory/.test(result.stderr)) return null;
   if (result.code !== 0) {
     throw new RemoteCommandError(`could not read ${path}: ${result.stderr.trim() || `exit ${result.code}`}`, result.code, result.stderr);
   }

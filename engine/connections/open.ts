@@ -1,7 +1,9 @@
 /** Picks the transport a host's connection settings ask for. */
+import { userInfo } from "node:os";
 import type { Connection } from "../connection";
 import type { ConnectionSettings } from "../inventory";
 import { LocalConnection } from "./local";
+import { SshConnection, type SshJump } from "./ssh";
 
 export interface SshPolicy {
   knownHostsFile?: string;
@@ -9,9 +11,32 @@ export interface SshPolicy {
   checkHostKeys: boolean;
 }
 
-export function connectionFactory(_ssh: SshPolicy) {
+/** `[user@]host[:port]` (the first hop only, when ProxyJump lists several) */
+export function parseJump(spec: string): SshJump {
+  const first = spec.split(",")[0]!.trim();
+  const at = first.lastIndexOf("@");
+  const user = at >= 0 ? first.slice(0, at) : undefined;
+  const rest = at >= 0 ? first.slice(at + 1) : first;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  const plain = /^([^:]+)(?::(\d+))?$/.exec(rest);
+  const match = bracketed ?? plain;
+  if (!match) throw new Error(`cannot read jump host '${spec}' (expected [user@]host[:port])`);
+  return { address: match[1]!, port: match[2] ? Number(match[2]) : undefined, user };
+}
+
+export function connectionFactory(policy: SshPolicy) {
   return (hostName: string, settings: ConnectionSettings): Connection => {
     if (settings.connection === "local") return new LocalConnection(hostName);
-    throw new Error(`${hostName}: the ssh connection is not available yet`);
+    return new SshConnection(hostName, {
+      address: settings.address,
+      port: settings.port,
+      user: settings.user ?? userInfo().username,
+      privateKeyFile: settings.privateKeyFile,
+      password: settings.password,
+      knownHostsFile: policy.knownHostsFile ?? settings.knownHostsFile,
+      acceptNew: policy.acceptNew,
+      checkHostKeys: policy.checkHostKeys,
+      jump: settings.jumpHost ? parseJump(settings.jumpHost) : undefined,
+    });
   };
 }

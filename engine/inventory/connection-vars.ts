@@ -19,6 +19,8 @@ export interface ConnectionSettings {
   sshCommonArgs?: string;
   /** [user@]host[:port] to jump through, from ProxyJump / -J / a `ssh -W` ProxyCommand in ansible_ssh_common_args, or tsplay_jump */
   jumpHost?: string;
+  /** known_hosts file, from `-o UserKnownHostsFile=...` in ansible_ssh_common_args, or tsplay_known_hosts */
+  knownHostsFile?: string;
 }
 
 export function connectionSettings(hostName: string, vars: Vars): ConnectionSettings {
@@ -53,6 +55,8 @@ export function connectionSettings(hostName: string, vars: Vars): ConnectionSett
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(settings, { [key]: value });
   const jumpHost = (settings.sshCommonArgs && jumpHostFromSshArgs(settings.sshCommonArgs)) || text("tsplay_jump");
   if (jumpHost) settings.jumpHost = jumpHost;
+  const knownHosts = (settings.sshCommonArgs && sshOption(settings.sshCommonArgs, "UserKnownHostsFile")) || text("tsplay_known_hosts");
+  if (knownHosts) settings.knownHostsFile = knownHosts;
   return settings;
 }
 
@@ -76,6 +80,22 @@ function toPort(value: unknown, error: () => Error): number {
   const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw error();
   return n;
+}
+
+/** The value of `-o Name=value` (or `-o "Name value"`) in ssh arguments. */
+export function sshOption(args: string, name: string): string | undefined {
+  let words: string[];
+  try {
+    words = shlexSplit(args, false);
+  } catch {
+    return undefined;
+  }
+  for (let i = 0; i < words.length; i++) {
+    const option = words[i] === "-o" ? words[++i] : words[i]!.startsWith("-o") ? words[i]!.slice(2) : undefined;
+    const m = option === undefined ? null : /^(\w+)(?:\s*=\s*|\s+)(.+)$/.exec(option);
+    if (m && m[1]!.toLowerCase() === name.toLowerCase()) return m[2];
+  }
+  return undefined;
 }
 
 /** The jump host in ssh arguments: `-J u@h:p`, `-o ProxyJump=u@h:p`, or `-o ProxyCommand="ssh -W %h:%p [-p P] [-l U] u@h"`. */

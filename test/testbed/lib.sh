@@ -1,0 +1,202 @@
+# Shared by up.sh, down.sh, start-host.sh and stop-host.sh (sourced, not run).
+# Every object made here carries a tsplay name (tsbr0, tsplay-hN, tsv-hN) or a pid recorded
+# under state/, so teardown removes only what these scripts created.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE=$REPO/test/testbed/state
+CACHE=$REPO/.cache/testbed
+ROOTFS=$CACHE/rootfs
+BRIDGE=tsbr0
+CONTROLLER_IP=10.77.0.1
+KEY=$STATE/id_ed25519
+
+die() { echo "testbed: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mounts, network namespaces)"
+
+# One script at a time: two test runs starting hosts at once would race on the same names.
+lock_testbed() {
+  mkdir -p "$STATE"
+  exec 9>"$STATE/.lock"
+  flock -w 300 9 || die "another testbed script has held $STATE/.lock for 5 minutes"
+}
+
+host_ip() { echo "10.77.0.$((10 + ${1#h}))"; }
+host_root() { echo "$STATE/$1/root"; }
+
+# The running nspawn pid of a host, or nothing. A recorded pid counts only while its
+# cmdline is still our systemd-nspawn for that machine: pids are reused.
+host_pid() {
+  local pidfile=$STATE/$1/pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  [ -r "/proc/$pid/cmdline" ] || return 0
+  # (Outputs are compared as strings, not piped into grep -q: with pipefail, grep quitting
+  # early makes the writer die of SIGPIPE and the check fail at random.)
+  if [[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == "systemd-nspawn "*" --machine=tsplay-$1 "* ]]; then
+    echo "$pid"
+  fi
+}
+
+ensure_bridge() {
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+  fi
+  [[ $(ip addr show dev "$BRIDGE") == *" $CONTROLLER_IP/24 "* ]] || ip addr add "$CONTROLLER_IP/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+}
+
+ensure_network() {
+  local h=$1 ns=tsplay-$1 veth=tsv-$1
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  # The peer is created directly inside the namespace, so it can be called eth0 there.
+  if ! ip link show "$veth" >/dev/null 2>&1; then
+    ip -n "$ns" link del eth0 2>/dev/null || true
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+  fi
+  ip link set "$veth" master "$BRIDGE" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+  [[ $(ip -n "$ns" addr show dev eth0) == *" $(host_ip "$h")/24 "* ]] || ip -n "$ns" addr add "$(host_ip "$h")/24" dev eth0
+  # No default route on purpose: nothing from a test host may leave this machine.
+}
+
+ensure_overlay() {
+  local dir=$STATE/$1
+  mkdir -p "$dir/upper" "$dir/work" "$dir/root"
+  mountpoint -q "$dir/root" ||
+    mount -t overlay "overlay-tsplay-$1" -o "lowerdir=$ROOTFS,upperdir=$dir/upper,workdir=$dir/work" "$dir/root"
+}
+
+# Writes a file into the host's root only when its content differs, so a second up.sh
+# leaves a running host untouched.
+write_if_changed() {
+  local path=$1 mode=$2 content
+  content=$(cat)
+  if [ ! -f "$path" ] || [ "$(cat "$path")" != "$content" ]; then
+    printf '%s\n' "$content" > "$path"
+    chmod "$mode" "$path"
+  fi
+}
+
+hosts_file() {
+  local n=$1 i
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\tcontroller\n' "$CONTROLLER_IP"
+  for i in $(seq 1 "$n"); do printf '%s\th%s\n' "$(host_ip "h$i")" "$i"; done
+}
+
+# Files that differ per host, written into the overlay's upper layer before boot.
+configure_host() {
+  local h=$1 n=$2 root pub uid
+  root=$(host_root "$h")
+  pub=$(cat "$KEY.pub")
+  echo "$h" | write_if_changed "$root/etc/hostname" 0644
+  : | write_if_changed "$root/etc/resolv.conf" 0644
+  hosts_file "$n" | write_if_changed "$root/etc/hosts" 0644
+  # A machine-id of its own, kept across reboots of this host (journald and dbus use it).
+  [ -s "$root/etc/machine-id" ] || tr -d '-' < /proc/sys/kernel/random/uuid > "$root/etc/machine-id"
+  # Host keys generated per host (the base has none), so each host has its own identity.
+  [ -f "$root/etc/ssh/ssh_host_ed25519_key" ] ||
+    ssh-keygen -q -t ed25519 -N '' -C "root@$h" -f "$root/etc/ssh/ssh_host_ed25519_key"
+  install -d -m 0700 "$root/root/.ssh"
+  echo "$pub" | write_if_changed "$root/root/.ssh/authorized_keys" 0600
+  uid=$(awk -F: '$1 == "tsplay" { print $3 ":" $4 }' "$root/etc/passwd")
+  install -d -m 0700 "$root/home/tsplay/.ssh"
+  echo "$pub" | write_if_changed "$root/home/tsplay/.ssh/authorized_keys" 0600
+  chown -R "$uid" "$root/home/tsplay/.ssh"
+}
+
+# The cgroups a host's nspawn runs in, one per hierarchy nspawn uses. nspawn makes
+# "supervisor" and "payload" cgroups below its own: started from one shared cgroup, all
+# containers would share /payload, and one container shutting down removes cgroups that
+# another still uses (its systemd-halt.service then fails with status=219/CGROUP and the
+# container never powers off).
+host_cgroups() {
+  if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    echo "/sys/fs/cgroup/tsplay-$1"
+  else
+    local hierarchy
+    for hierarchy in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do
+      if [ -d "$hierarchy" ]; then echo "$hierarchy/tsplay-$1"; fi
+    done
+  fi
+}
+
+remove_cgroups() {
+  local cg
+  for cg in $(host_cgroups "$1"); do
+    # cgroups are removed with rmdir, innermost first; a non-empty one stays (and says so).
+    if [ -d "$cg" ]; then find "$cg" -depth -type d -exec rmdir {} + || true; fi
+  done
+}
+
+boot_host() {
+  local h=$1 dir=$STATE/$1 pid
+  [ -z "$(host_pid "$h")" ] || return 0
+  kill_leftovers "$h"
+  # setsid: the container must outlive this script and the terminal or test runner that
+  # started it. Every inherited descriptor above 2 is closed first: nspawn must hold
+  # neither the testbed lock nor a caller's pipe (a caller would wait for its EOF).
+  # The subshell is no process group leader, so setsid execs in place and $! is nspawn.
+  (
+    for cg in $(host_cgroups "$h"); do
+      mkdir -p "$cg"
+      echo "$BASHPID" >"$cg/cgroup.procs"
+    done
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec setsid systemd-nspawn -D "$dir/root" --boot --machine="tsplay-$h" --register=no --keep-unit \
+      --network-namespace-path="/run/netns/tsplay-$h" --resolv-conf=off
+  ) </dev/null >"$dir/console.log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$dir/pid"
+}
+
+# Waits until each host's sshd sends its banner, within one overall deadline.
+wait_ssh() {
+  local deadline=$((SECONDS + ${WAIT_SECONDS:-60})) h banner
+  for h in "$@"; do
+    until banner=$(timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/22" && head -c 7 <&3' "$(host_ip "$h")" 2>/dev/null) &&
+      [ "$banner" = "SSH-2.0" ]; do
+      if [ -z "$(host_pid "$h")" ] || ((SECONDS >= deadline)); then
+        echo "testbed: $h ($(host_ip "$h")) did not answer on port 22; console tail:" >&2
+        tail -n 30 "$STATE/$h/console.log" >&2 || true
+        exit 1
+      fi
+      sleep 0.2
+    done
+  done
+}
+
+# Powers a host off: SIGTERM makes nspawn ask the container's systemd to shut down.
+stop_host() {
+  local h=$1 pid i
+  pid=$(host_pid "$h")
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
+    if [ -d "/proc/$pid" ]; then
+      echo "testbed: $h did not power off in 20 s, killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      # A killed nspawn leaves its lock on the root directory behind (named by device:inode).
+      rm -f "/run/systemd/nspawn/locks/inode-$(stat -c '%d:%i' "$(host_root "$h")")"
+    fi
+  fi
+  kill_leftovers "$h"
+  remove_cgroups "$h"
+  rm -f "$STATE/$h/pid"
+}
+
+# A killed nspawn leaves the container's processes running. Only that container ever
+# joins the namespace tsplay-hN, so whatever is in it is a leftover of this host.
+kill_leftovers() {
+  local ns=tsplay-$1 i
+  [ -e "/run/netns/$ns" ] || return 0
+  for i in $(seq 1 50); do
+    [ -z "$(ip netns pids "$ns")" ] && return 0
+    ip netns pids "$ns" | xargs -r kill -KILL 2>/dev/null || true
+    sleep 0.1
+  done
+  die "processes still running in network namespace $ns: $(ip netns pids "$ns" | tr '\n' ' ')"
+}
