@@ -4,7 +4,7 @@
  *
  *   task("pick leader", setFact({ etcd_leader: (h) => h.vars.groups.etcd[0] }))
  */
-import type { Dynamic, Vars } from "../engine/host-context";
+import type { HostContext, Vars } from "../engine/host-context";
 import { defineModule, type BaseResult, type ModuleCall, type Plan } from "../engine/module";
 
 export interface SetFactResult extends BaseResult {
@@ -22,7 +22,8 @@ const setFactModule = defineModule({
   }),
 });
 
-export function setFact(facts: { [name: string]: Dynamic<unknown> }): ModuleCall<SetFactResult> {
+/** Each value is a plain value or a function of the host (written so the function is typed). */
+export function setFact(facts: { [name: string]: {} | null | ((h: HostContext) => unknown) }): ModuleCall<SetFactResult> {
   return setFactModule({
     facts: (h) => Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, typeof v === "function" ? v(h) : v])),
   });

@@ -7,7 +7,7 @@
  *   task("flannel wrote its env", waitFor({ path: "/run/flannel/subnet.env" }))
  */
 import { defineModule, ModuleFailure, type BaseResult, type Plan } from "../engine/module";
-import { sh } from "../engine/shell";
+import { raw, sh } from "../engine/shell";
 
 export interface WaitForResult extends BaseResult {
   elapsed: number;
@@ -35,8 +35,10 @@ export const waitFor = defineModule({
         ? sh`timeout 2 bash -c ${`exec 3<>/dev/tcp/${args.host ?? "127.0.0.1"}/${args.port}`} 2>/dev/null`
         : sh`[ -e ${args.path ?? ""} ]`;
     const condition = wantUp ? probe : `! { ${probe}; }`;
+    // numbers go into $((...)) unquoted: they are validated numbers, printed by us
+    const seconds = (n: number) => raw(String(Math.max(0, Math.ceil(n))));
     const script = [
-      sh`sleep ${args.delay ?? 0}; start=$(date +%s); deadline=$((start + ${timeout}))`,
+      sh`sleep ${seconds(args.delay ?? 0)}; start=$(date +%s); deadline=$((start + ${seconds(timeout)}))`,
       `until ${condition}; do [ "$(date +%s)" -ge "$deadline" ] && exit 1; sleep 0.5; done`,
       `echo $(( $(date +%s) - start ))`,
     ].join("\n");
