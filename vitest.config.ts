@@ -1,9 +1,15 @@
 import { defineConfig } from "vitest/config";
 
+// Unit tests run in parallel; tests on the shared test hosts run one file at a time,
+// since some of them stop a host or cut its connections.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 300_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", "test/ssh/ssh-connection.test.ts"] } },
+      { extends: true, test: { name: "hosts", include: ["test/e2e/**/*.test.ts", "test/ssh/ssh-connection.test.ts"], fileParallelism: false } },
+    ],
   },
 });
