@@ -6,7 +6,7 @@
  *   task("unpack etcd", command({ argv: ["tar", "-xzf", "/tmp/etcd.tar.gz", "-C", "/opt"], creates: "/opt/etcd" }))
  *   task("who am I", command({ cmd: "id -un" }), { checkMode: false, changedWhen: () => false })
  */
-import { defineModule } from "../engine/module";
+import { defineModule, ModuleFailure } from "../engine/module";
 import { planCommand, type CommandResult } from "../engine/run-command";
 import { quote } from "../engine/shell";
 import { splitWords } from "../engine/split-words";
@@ -27,7 +27,7 @@ export const command = defineModule({
   check: (args) => ((args.cmd === undefined) === (args.argv === undefined) ? "give exactly one of 'cmd' and 'argv'" : undefined),
   plan: (ctx, args) => {
     const words = args.argv ?? splitWords(args.cmd ?? "");
-    if (words.length === 0) throw new Error("command: nothing to run");
+    if (words.length === 0) throw new ModuleFailure("command: nothing to run");
     return planCommand(ctx, args.cmd ?? words.join(" "), words.map(quote).join(" "), args);
   },
 });

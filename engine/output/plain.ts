@@ -5,13 +5,7 @@ import { recapLine } from "./recap-line";
 
 const banner = (title: string) => `\n${title} ${"*".repeat(Math.max(3, 72 - title.length))}`;
 
-const LABEL: Record<RunEvents["host-result"]["status"], string> = {
-  ok: "ok",
-  changed: "changed",
-  failed: "fatal",
-  skipped: "skipping",
-  unreachable: "fatal",
-};
+const LABEL: Record<"ok" | "changed" | "skipped", string> = { ok: "ok", changed: "changed", skipped: "skipping" };
 
 export function hostLine(e: RunEvents["host-result"], verbose: number): string {
   const where = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;

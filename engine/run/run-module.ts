@@ -18,6 +18,8 @@ export interface ModuleOutcome {
   result: Record<string, unknown>;
   msg: string;
   diff?: FileDiff[];
+  /** the host the module ran on, when the task was delegated */
+  delegatedTo?: string;
 }
 
 function resolveArgs(args: unknown, h: HostContext, vars: Vars): Record<string, unknown> {
@@ -116,7 +118,7 @@ export async function runModule(env: PlayEnv, task: Task<any>, scope: Scope, sta
       }
       const status = result.failed ? "failed" : result.changed ? "changed" : "ok";
       const msg = result.failed ? String(result.msg ?? "failed") : summary;
-      return { status, result, msg, diff };
+      return { status, result, msg, diff, delegatedTo: target === state.name ? undefined : target };
     }
     await sleep((options.delay ?? 5) * 1000);
   }

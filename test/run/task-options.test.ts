@@ -90,7 +90,7 @@ describe("task options", () => {
     const inventory = "[web]\nh1 ansible_connection=local\nctl ansible_connection=local marker=on-ctl\n";
     const pb = playbook([play({ name: "p", hosts: "h1", gatherFacts: false, tasks: [task("delegated", command({ cmd: "echo {{inventory_hostname}}" }), { delegateTo: "ctl" })] })]);
     const r = await run(pb, inventory);
-    expect(r.results[0]).toMatchObject({ host: "h1", status: "changed" });
+    expect(r.results[0]).toMatchObject({ host: "h1", status: "changed", delegatedTo: "ctl" });
     expect(r.results[0]!.result).toMatchObject({ stdout: "h1" });
   });
 
