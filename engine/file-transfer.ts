@@ -24,7 +24,8 @@ export async function putFile(conn: Connection, path: string, data: string | Buf
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const steps = [
-    sh`set -e; target=${path}; dir=$(dirname -- "$target")`,
+    // `; echo .` keeps a trailing newline of the folder name from being eaten by $(...)
+    sh`set -e; target=${path}; dir=$(dirname -- "$target"; echo .); dir=\${dir%??}`,
     `tmp=$(mktemp "$dir/.tsplay.XXXXXXXX")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     `trap 'exit 129' HUP INT TERM PIPE`,

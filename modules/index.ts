@@ -9,3 +9,6 @@ export { setFact } from "./set-fact";
 export { shell } from "./shell";
 export { template } from "./template";
 export { waitFor } from "./wait-for";
+export { bootstrapToken } from "./bootstrap-token";
+export { cert } from "./cert";
+export { kubeconfig } from "./kubeconfig";

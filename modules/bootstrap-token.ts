@@ -1,0 +1,84 @@
+/**
+ * bootstrapToken: the TLS bootstrapping token of the guide (2.2.1), made once and kept in
+ * a token.csv on the task's host — the controller, with the other secrets, when the play
+ * runs on `localhost` — so that re-runs reuse it instead of rotating it.
+ *
+ *   task("bootstrap token", bootstrapToken({ dest: "{{pki_dir}}/token.csv" }))
+ *   task("bootstrap kubeconfig", kubeconfig({ ..., user: "kubelet-bootstrap", token: "{{bootstrap_token}}" }))
+ *
+ * The token goes into the host variable named by `fact` (default `bootstrap_token`) for
+ * later tasks, and nowhere else: not into the result, the summary or a diff. The file is
+ * 0600; other lines of an existing token.csv are left as they are.
+ */
+import { planFileWrite, probeFile, type ProbedFile } from "../engine/managed-file";
+import { defineModule, ModuleFailure, type BaseResult, type Plan } from "../engine/module";
+import { displayPath } from "../engine/remote-stat";
+import { problemOf, RequestError } from "../engine/pki/request-error";
+import { checkEntryFields, formatEntry, newToken, parseEntry, usableToken, type TokenEntry } from "../engine/pki/token-csv";
+
+export interface BootstrapTokenResult extends BaseResult {
+  dest: string;
+  user: string;
+  /** the host variable that holds the token */
+  fact: string;
+  /** a new token is (or, in check mode, would be) made: a changed token must reach kube-apiserver and every kubelet */
+  new_token: boolean;
+}
+
+const DEFAULTS = { user: "kubelet-bootstrap", uid: "10001", groups: "system:kubelet-bootstrap", fact: "bootstrap_token" };
+
+function parseArgs(args: { user?: string; uid?: string; groups?: string; fact?: string }) {
+  const wanted = { user: args.user ?? DEFAULTS.user, uid: args.uid ?? DEFAULTS.uid, groups: args.groups ?? DEFAULTS.groups };
+  checkEntryFields(wanted);
+  const fact = args.fact ?? DEFAULTS.fact;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fact)) throw new RequestError(`fact must be a variable name, got ${JSON.stringify(fact)}`);
+  return { wanted, fact };
+}
+
+/** The file's lines with this user's entry in place (or appended); `why` is set when the token is new. */
+function withEntry(probed: ProbedFile, wanted: Omit<TokenEntry, "token">): { lines: string[]; token: string; why?: string } {
+  if (probed.stat.type === "directory" || probed.stat.type === "other") throw new ModuleFailure(`${displayPath(probed.path)} exists and is not a regular file`);
+  const text = probed.stat.type === "file" ? (probed.stat.content ?? Buffer.alloc(0)).toString("utf8") : "";
+  const lines = text === "" ? [] : text.replace(/\n$/, "").split("\n");
+  const index = lines.findIndex((line) => parseEntry(line)?.user === wanted.user);
+  if (index < 0) {
+    const token = newToken();
+    return { lines: [...lines, formatEntry({ token, ...wanted })], token, why: probed.stat.type === "file" ? `add a token for ${wanted.user}` : "create it with a new token" };
+  }
+  const existing = parseEntry(lines[index]!)!;
+  const keep = usableToken(existing.token);
+  const token = keep ? existing.token : newToken();
+  const replaced = [...lines];
+  replaced[index] = formatEntry({ token, ...wanted });
+  return { lines: replaced, token, why: keep ? undefined : `replace the unusable token of ${wanted.user} (is the guide's \${BOOTSTRAP_TOKEN} still there?)` };
+}
+
+export const bootstrapToken = defineModule({
+  name: "bootstrapToken",
+  args: {
+    dest: { type: "string", required: true, doc: "the token.csv to keep the token in" },
+    user: { type: "string", doc: "default kubelet-bootstrap" },
+    uid: { type: "string", doc: "default 10001" },
+    groups: { type: "string", doc: "comma-separated; default system:kubelet-bootstrap" },
+    fact: { type: "string", doc: "the host variable receiving the token (default bootstrap_token)" },
+  },
+  check: (args) => problemOf(args, () => parseArgs(args)),
+  async plan(ctx, args): Promise<Plan<BootstrapTokenResult>> {
+    const { wanted, fact } = parseArgs(args);
+    const probed = await probeFile(ctx, args.dest, { readContent: true });
+    const { lines, token, why } = withEntry(probed, wanted);
+    // never a diff: both sides would show the token
+    const plan = planFileWrite({ ...ctx, diff: false }, probed, { content: `${lines.join("\n")}\n`, mode: "0600" });
+    const shown = displayPath(probed.path);
+    const summary = why ? `${shown}: ${why}` : plan.summary;
+    const apply = plan.apply;
+    return {
+      changed: plan.changed,
+      summary,
+      // in check mode a token that is not yet on disk is a stand-in: later tasks predict a change either way
+      setFacts: { [fact]: token },
+      result: { dest: probed.path, user: wanted.user, fact, new_token: why !== undefined },
+      apply: apply && (async () => void (await apply())),
+    };
+  },
+});
