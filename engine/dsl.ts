@@ -11,6 +11,7 @@
  */
 import type { Dynamic, HostContext, Vars } from "./host-context";
 import type { BaseResult, ModuleCall } from "./module";
+import { ArgumentError } from "./module-args";
 
 export interface TaskOptions<R> {
   when?: (h: HostContext) => boolean;
@@ -86,19 +87,22 @@ export interface FlushHandlers {
 
 export type TaskItem = Task<any> | Block | FlushHandlers;
 
-export interface Role {
+export interface Role<P extends Vars = Vars> {
   readonly kind: "role";
   readonly name: string;
   /** the role's folder: `templates/` and `files/` are looked up below it */
   readonly dir?: string;
-  readonly defaults: Vars;
+  /** the role's parameters and their defaults: their types are the parameters' types */
+  readonly defaults: P;
   readonly vars: Vars;
   readonly tasks: TaskItem[];
   readonly handlers: Handler<any>[];
+  /** this role with some parameters set: a wrong name or type fails tsc, and fails at load time */
+  with(params: Partial<P>, options?: Omit<RoleUse, "role" | "vars">): RoleUse;
 }
 
 export interface RoleUse {
-  role: Role;
+  role: Role<any>;
   vars?: Vars;
   tags?: string[];
   when?: (h: HostContext) => boolean;
@@ -111,7 +115,7 @@ export interface PlayOptions {
   /** an inventory pattern, as `--limit` takes */
   hosts: string;
   vars?: Vars;
-  roles?: (Role | RoleUse)[];
+  roles?: (Role<any> | RoleUse)[];
   preTasks?: TaskItem[];
   tasks?: TaskItem[];
   postTasks?: TaskItem[];
@@ -174,15 +178,41 @@ export function flushHandlers(): FlushHandlers {
   return { kind: "flush" };
 }
 
-export function role(definition: {
+const typeName = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value);
+
+/** Checks role parameters against the defaults they override, for callers tsc did not check. */
+function checkParams(roleName: string, defaults: Vars, params: Vars): void {
+  for (const [key, value] of Object.entries(params)) {
+    if (!(key in defaults)) {
+      throw new ArgumentError(`role ${roleName}: unknown parameter '${key}' (parameters: ${Object.keys(defaults).join(", ") || "none"})`);
+    }
+    const expected = typeName(defaults[key]);
+    if (value !== undefined && defaults[key] !== null && typeName(value) !== expected) {
+      throw new ArgumentError(`role ${roleName}: parameter '${key}' must be ${expected === "array" ? "an array" : `a ${expected}`}, got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
+export function role<P extends Vars = {}>(definition: {
   name: string;
   dir?: string;
-  defaults?: Vars;
+  defaults?: P;
   vars?: Vars;
   tasks: TaskItem[];
   handlers?: Handler<any>[];
-}): Role {
-  return { kind: "role", defaults: {}, vars: {}, handlers: [], ...definition };
+}): Role<P> {
+  const made: Role<P> = {
+    kind: "role",
+    vars: {},
+    handlers: [],
+    ...definition,
+    defaults: definition.defaults ?? ({} as P),
+    with(params, options = {}) {
+      checkParams(definition.name, made.defaults, params);
+      return { role: made as Role, vars: params, ...options };
+    },
+  };
+  return made;
 }
 
 export function play(options: PlayOptions): Play {

@@ -12,13 +12,13 @@ export default playbook([
   play({
     name: "say hello",
     hosts: "all",
-    vars: { audience: "tsplay users" },
     preTasks: [
       task("root is an absolute folder", assert({ that: (h) => typeof h.vars.root === "string" && h.vars.root.startsWith("/"), failMsg: "pass -e root=/some/dir" }), {
         tags: ["always"],
       }),
     ],
-    roles: [greeter],
+    // role parameters are typed: greeter.with({ audiance: "x" }) or { audience: 42 } does not compile
+    roles: [greeter.with({ audience: "tsplay users" })],
     tasks: [
       task("marker", copy({ dest: "{{root}}/greeter/marker", content: "managed by tsplay\n", mode: "0600" }), { tags: ["marker"] }),
       task("say where", debug({ msg: "greeting written to {{root}}/greeter/greeting.txt" })),
