@@ -1,4 +1,7 @@
-/** `tsplay PLAYBOOK.ts -i INVENTORY [options]`: parses options, wires the run, sets the exit code. */
+/**
+ * `tsplay PLAYBOOK.ts -i INVENTORY [options]`: parses options, wires the run, sets the exit code.
+ * `tsplay new role|playbook NAME` scaffolds instead (a playbook is a .ts file, never "new").
+ */
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -12,6 +15,7 @@ import { attachJsonOutput } from "./output/json";
 import { attachListrOutput } from "./output/listr";
 import { attachPlainOutput } from "./output/plain";
 import { readSecret } from "./read-secret";
+import { newCommand } from "./scaffold/command";
 import { listHosts, listTags, listTasks } from "./run/listing";
 import { EXIT, runPlaybook } from "./run/playbook-runner";
 import { defaultSettings } from "./run/settings";
@@ -61,11 +65,13 @@ function program(): Command {
     .option("--known-hosts <file>", "known_hosts file to check host keys against")
     .option("--no-typecheck", "skip type-checking the playbook before running it")
     .option("-v, --verbose", "more output (-vvv: stack traces)", increase, 0)
+    .addHelpText("after", "\nNew role or playbook, with a test on the test hosts:\n  tsplay new role NAME [--dir roles]\n  tsplay new playbook NAME [--dir playbooks]")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[2] === "new") return newCommand(argv);
   const cli = program();
   try {
     cli.parse(argv);
