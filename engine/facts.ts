@@ -22,7 +22,8 @@ else
   addr=$(ip -4 -o addr show scope global 2>/dev/null | head -n 1)
 fi
 echo "ipv4=$(echo "$addr" | sed -n 's/.* inet \([0-9.]*\).*/\1/p')"
-for m in dnf yum apt-get zypper apk pacman; do
+# apt-get first: a Debian host may have dnf installed (to manage an RPM tree), never the reverse
+for m in apt-get dnf yum zypper apk pacman; do
   if command -v "$m" >/dev/null 2>&1; then echo "pkg=$m"; break; fi
 done
 `;

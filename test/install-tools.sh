@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Debian tools the tests check tsplay's work with: openssl (certificates), etcd
-# (a real TLS handshake), kubectl (kubeconfigs). Installs only what is missing.
+# (a real TLS handshake), kubectl (kubeconfigs), and what the package tests build
+# local repositories with. Installs only what is missing.
 set -euo pipefail
 missing=()
 command -v openssl >/dev/null || missing+=(openssl)
 command -v etcd >/dev/null || missing+=(etcd-server)
 command -v etcdctl >/dev/null || missing+=(etcd-client)
 command -v kubectl >/dev/null || missing+=(kubernetes-client)
+# for the package tests: a local RPM repository (rpmbuild, createrepo_c) and apt repository
+command -v rpmbuild >/dev/null || missing+=(rpm)
+command -v createrepo_c >/dev/null || missing+=(createrepo-c)
+command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev)
 ((${#missing[@]} == 0)) && exit 0
 [ "$(id -u)" = 0 ] || { echo "install-tools: run as root to install ${missing[*]}" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive

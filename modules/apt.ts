@@ -1,0 +1,123 @@
+/**
+ * apt: Debian packages are installed, at their newest version, or removed.
+ *
+ *   task("tools", apt({ name: ["conntrack", "socat"], updateCache: true, cacheValidTime: 3600 }))
+ *   task("no telnet", apt({ name: "telnet", state: "absent", purge: true }))
+ *
+ * One round trip reads what is installed (`dpkg-query`), how old the package lists are
+ * (with `updateCache`) and, for `latest`, the installed and candidate versions
+ * (`apt-cache policy`). `apt-get update` runs when `updateCache` is set and the lists are
+ * older than `cacheValidTime` seconds (always, without it); like Ansible, refreshing the
+ * lists alone is not a change. `latest` is judged against the lists as they are before
+ * that refresh, in --check and in a real run alike. `name=version` asks for that version.
+ */
+import { defineModule, ModuleFailure, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
+import { describeChanges, hasChanges, namesProblem, packageChanges, packageList, tail, type PackageResult, type PackageState } from "../engine/package-plan";
+import { sh } from "../engine/shell";
+
+export interface AptResult extends PackageResult {
+  /** apt-get update ran (or, in --check, would run) */
+  cache_updated: boolean;
+}
+
+export interface AptArgs {
+  name?: string | string[];
+  state?: PackageState;
+  updateCache?: boolean;
+  /** seconds the package lists stay fresh enough with `updateCache` */
+  cacheValidTime?: number;
+  /** absent: also remove configuration files */
+  purge?: boolean;
+  /** false: --no-install-recommends */
+  installRecommends?: boolean;
+}
+
+// apt's own stamp (written by its periodic job); refreshed here after each update, since
+// the lists folder's time stays the same when nothing in the lists changed
+const STAMP = "/var/lib/apt/periodic/update-success-stamp";
+
+/** dpkg-query lines "name<TAB>status<TAB>version": installed means the status word "installed". */
+export function parseDpkgQuery(output: string, purge = false): Record<string, string> {
+  const installed: Record<string, string> = {};
+  for (const line of output.split("\n")) {
+    const [name, status = "", version = ""] = line.split("\t");
+    if (!name) continue;
+    const word = status.split(" ")[2];
+    if (word === "installed" || (purge && word === "config-files")) installed[name] = version;
+  }
+  return installed;
+}
+
+/** `apt-cache policy` blocks: "name:\n  Installed: v\n  Candidate: v" → the names with a newer candidate. */
+export function parseAptPolicy(output: string): Set<string> {
+  const upgradable = new Set<string>();
+  for (const block of output.split(/^(?=\S)/m)) {
+    const name = /^(\S+):/.exec(block)?.[1];
+    const installed = /^\s+Installed: (.*)$/m.exec(block)?.[1]?.trim();
+    const candidate = /^\s+Candidate: (.*)$/m.exec(block)?.[1]?.trim();
+    if (name && installed && candidate && installed !== "(none)" && candidate !== "(none)" && installed !== candidate) upgradable.add(name);
+  }
+  return upgradable;
+}
+
+/** "name=version" and "name:arch" as dpkg names them */
+const bareName = (spec: string) => spec.split("=")[0]!.split(":")[0]!;
+
+export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<AptResult>> {
+  const specs = args.name === undefined ? [] : packageList(args.name);
+  const names = specs.map(bareName);
+  const state = args.state ?? "present";
+  const lines = [`echo @@dpkg`, sh`dpkg-query -W -f '\${Package}\\t\${Status}\\t\${Version}\\n' -- ${names} 2>/dev/null; true`];
+  if (args.updateCache) lines.push(sh`echo "@@age=$(( $(date +%s) - $(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0) ))"`);
+  if (state === "latest" && names.length) lines.push(`echo @@policy`, sh`apt-cache policy -- ${names}`);
+  const read = names.length || args.updateCache ? await ctx.conn.run(lines.join("\n")) : { code: 0, stdout: "", stderr: "" };
+  if (read.code !== 0) throw new ModuleFailure(`could not read installed packages: ${read.stderr.trim() || `exit code ${read.code}`}`);
+  const [dpkg = "", policy = ""] = read.stdout.split("@@policy\n");
+  const found = parseDpkgQuery(dpkg.split("@@age=")[0]!, state === "absent" && args.purge);
+  const before: Record<string, string | null> = {};
+  specs.forEach((spec, i) => {
+    const version = found[names[i]!] ?? null;
+    // "name=1.2" is present only at that version
+    const wanted = spec.includes("=") ? spec.slice(spec.indexOf("=") + 1) : undefined;
+    before[spec] = version !== null && wanted !== undefined && state !== "absent" && version !== wanted ? null : version;
+  });
+  const upgradable = new Set([...parseAptPolicy(policy)].map((name) => specs[names.indexOf(name)] ?? name));
+  const changes = packageChanges(specs, state, before, upgradable);
+  const age = Number(/@@age=(-?\d+)/.exec(read.stdout)?.[1] ?? NaN);
+  const updateCache = args.updateCache === true && !(args.cacheValidTime !== undefined && age >= 0 && age < args.cacheValidTime);
+  const result: Partial<AptResult> = { manager: "apt", before, installed: changes.install, upgraded: changes.upgrade, removed: changes.remove, cache_updated: updateCache };
+  if (!hasChanges(changes) && !updateCache) return { changed: false, result };
+
+  const summary = [updateCache ? "update the package lists" : "", describeChanges(changes)].filter(Boolean).join("; ");
+  const recommends = args.installRecommends === false ? "--no-install-recommends " : "";
+  const install = [...changes.install, ...changes.upgrade];
+  const steps = [
+    updateCache ? sh`apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}` : "",
+    install.length ? sh`apt-get install -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ` + recommends + sh`-- ${install}` : "",
+    changes.remove.length ? sh`apt-get ${args.purge ? "purge" : "remove"} -y -q -o DPkg::Lock::Timeout=120 -- ${changes.remove}` : "",
+  ].filter(Boolean);
+  return {
+    changed: hasChanges(changes),
+    summary: `apt: ${summary}`,
+    result,
+    apply: async () => {
+      const run = await ctx.conn.run(steps.map((step) => `${step} || exit $?`).join("\n"), { env: { DEBIAN_FRONTEND: "noninteractive" } });
+      if (run.code !== 0) throw new ModuleFailure(`apt-get failed to ${summary}:\n${tail(run.stderr + run.stdout)}`, { stdout: run.stdout });
+      return { stdout: tail(run.stdout) };
+    },
+  };
+}
+
+export const apt: ModuleFunction<AptArgs, AptResult> = defineModule({
+  name: "apt",
+  args: {
+    name: { type: "any", doc: "a package or a list of packages; name=version for one version" },
+    state: { type: "string", choices: ["present", "absent", "latest"] },
+    updateCache: { type: "boolean" },
+    cacheValidTime: { type: "number", doc: "seconds" },
+    purge: { type: "boolean" },
+    installRecommends: { type: "boolean" },
+  },
+  check: (args) => (args.name === undefined ? (args.updateCache ? undefined : "give 'name', or 'updateCache: true'") : namesProblem(args.name)),
+  plan: (ctx, args) => planApt(ctx, args as AptArgs),
+});

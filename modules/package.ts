@@ -1,0 +1,44 @@
+/**
+ * package: packages installed or removed with the host's own package manager, so that a
+ * role runs on CentOS (yum/dnf) and Debian (apt) alike.
+ *
+ *   task("conntrack", pkg({ name: "conntrack" }))
+ *   task("socat, newest", pkg({ name: ["socat"], state: "latest" }))
+ *
+ * The manager comes from the gathered facts (`pkg_mgr`): apt, or yum/dnf. Exported as
+ * `pkg`, since `package` is a reserved word in JavaScript.
+ */
+import { defineModule, ModuleFailure, type ModuleFunction, type Plan } from "../engine/module";
+import { namesProblem, type PackageResult, type PackageState } from "../engine/package-plan";
+import { planApt } from "./apt";
+import { planYum } from "./yum";
+
+export interface PkgArgs {
+  name: string | string[];
+  state?: PackageState;
+}
+
+export type PkgResult = PackageResult;
+
+export const pkg: ModuleFunction<PkgArgs, PkgResult> = defineModule({
+  name: "package",
+  args: {
+    name: { type: "any", required: true, doc: "a package or a list of packages" },
+    state: { type: "string", choices: ["present", "absent", "latest"] },
+  },
+  check: (args) => namesProblem(args.name),
+  plan: async (ctx, args): Promise<Plan<PkgResult>> => {
+    const { name, state } = args as PkgArgs;
+    switch (ctx.facts.pkg_mgr) {
+      case "apt":
+        return planApt(ctx, { name, state });
+      case "yum":
+      case "dnf":
+        return planYum(ctx, { name, state });
+      case "":
+        throw new ModuleFailure("the host's package manager is not known: package needs gathered facts (gatherFacts: true), or use apt or yum");
+      default:
+        throw new ModuleFailure(`package does not support ${ctx.facts.pkg_mgr}; use apt or yum, or command`);
+    }
+  },
+});
