@@ -1,0 +1,24 @@
+/**
+ * docker: docker on each `node` (seed-cluster-guide.md 2.7.1), installed with the host's
+ * package manager (`docker_packages`) or, with docker_from: artifacts, dockerd from the
+ * unpacked static release; joined to flannel's subnet through /run/flannel/docker, with the
+ * cgroup driver kubelet uses. The unit lives in /etc/systemd/system, above the package's.
+ */
+import { handler, role, task } from "../../engine";
+import { copy, pkg, systemd } from "../../modules";
+import { unitFile } from "../shared/unit";
+
+const restartDocker = handler("restart docker", systemd({ name: "docker", state: "restarted" }));
+const fromArtifacts = (h: { vars: Record<string, unknown> }) => h.vars.docker_from === "artifacts";
+
+export const docker = role({
+  name: "docker",
+  dir: import.meta.dirname,
+  handlers: [restartDocker],
+  tasks: [
+    task("docker packages", pkg({ name: (h) => h.vars.docker_packages as string[] }), { when: (h) => !fromArtifacts(h) && h.vars.install_packages !== false }),
+    task("dockerd from the release", copy({ src: "{{artifacts_dir}}/docker/dockerd", dest: "/usr/local/bin/dockerd", mode: "0755" }), { when: fromArtifacts, notify: [restartDocker] }),
+    ...unitFile("docker.service", { notify: [restartDocker] }),
+    task("docker enabled and running", systemd({ name: "docker", state: "started", enabled: true })),
+  ],
+});

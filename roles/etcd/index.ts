@@ -1,0 +1,64 @@
+/**
+ * etcd: a member of the TLS etcd cluster of seed-cluster-guide.md 2.3 on each host of the
+ * `etcd` group. The first time, all members start together (a new member waits for the
+ * others); later changes to its files only schedule a restart, which playbooks/cluster.ts
+ * does one member at a time (a play with serial: 1, see `etcdRollingRestart`).
+ */
+import { handler, play, role, task, topic } from "../../engine";
+import { copy, file, setFact, shell, systemd, template } from "../../modules";
+import { etcdctl } from "../../modules/etcdctl";
+import { pkg } from "../../modules/package";
+import { restartForSharedFiles } from "../shared/restart-for-shared-files";
+import { unitFile } from "../shared/unit";
+
+/** notified by every file etcd reads: the member restarts in the rolling play */
+export const etcdFilesChanged = topic("etcd files changed");
+const scheduleRestart = handler("schedule an etcd restart", setFact({ etcd_restart_pending: true }), { listen: [etcdFilesChanged] });
+
+const memberDirBefore = task(
+  "has this member joined a cluster before",
+  shell({ cmd: 'test -d "$DATA/member" && echo joined || echo new', env: { DATA: "{{etcd_data_dir}}" } }),
+  { register: "etcd_member_state", checkMode: false, changedWhen: () => false },
+);
+const isNew = (h: { vars: Record<string, unknown> }) => (h.vars.etcd_member_state as { stdout?: string } | undefined)?.stdout?.trim() === "new";
+const fromArtifacts = (h: { vars: Record<string, unknown> }) => h.vars.etcd_from !== "packages";
+
+export const etcd = role({
+  name: "etcd",
+  dir: import.meta.dirname,
+  handlers: [scheduleRestart],
+  tasks: [
+    task("etcd packages", pkg({ name: (h) => h.vars.etcd_packages as string[] }), { when: (h) => !fromArtifacts(h) && h.vars.install_packages !== false }),
+    task(
+      "etcd binaries from the release",
+      copy({ src: "{{artifacts_dir}}/etcd-{{etcd_version}}-linux-amd64/{{item}}", dest: "/usr/local/bin/{{item}}", mode: "0755" }),
+      { loop: ["etcd", "etcdctl"], when: fromArtifacts, notify: [etcdFilesChanged] },
+    ),
+    // ca.pem, kubernetes.pem and its key come from the cluster-files role
+    restartForSharedFiles("etcd", ["changed_ca", "changed_kubernetes_cert"], [etcdFilesChanged]),
+    // the guide's WorkingDirectory must exist before the first start (its "CHDIR" error)
+    task("data folder", file({ path: "{{etcd_data_dir}}", state: "directory", mode: "0700" })),
+    task("config folder", file({ path: "/etc/etcd", state: "directory", mode: "0755" })),
+    task("etcd.conf", template({ src: "etcd.conf.mustache", dest: "/etc/etcd/etcd.conf", mode: "0644" }), { notify: [etcdFilesChanged] }),
+    ...unitFile("etcd.service", { notify: [etcdFilesChanged] }),
+    memberDirBefore,
+    // a new cluster forms only when its members start together: every host runs this at once
+    task("start the new cluster's members together", systemd({ name: "etcd", state: "restarted" }), { when: isNew }),
+    task("etcd enabled and running", systemd({ name: "etcd", state: "started", enabled: true })),
+    task("etcd cluster is healthy", etcdctl({ action: "health", timeout: 90 }), { runOnce: true }),
+  ],
+});
+
+/** A play restarting, one member at a time, the members whose files changed; each waits for the cluster's health. */
+export const etcdRollingRestart = play({
+  name: "etcd members restart one at a time",
+  hosts: "etcd",
+  gatherFacts: false,
+  serial: 1,
+  tags: ["etcd"],
+  tasks: [
+    task("restart this member", systemd({ name: "etcd", state: "restarted" }), { when: (h) => h.vars.etcd_restart_pending === true && !isNew(h) }),
+    task("the cluster is healthy again", etcdctl({ action: "health", timeout: 90 }), { when: (h) => h.vars.etcd_restart_pending === true && !isNew(h) }),
+    task("restart done", setFact({ etcd_restart_pending: false })),
+  ],
+});

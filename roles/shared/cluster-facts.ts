@@ -1,0 +1,72 @@
+/**
+ * The values every role derives from the inventory: addresses come from each host's
+ * `node_ip` (or `ansible_host`), lists from the `etcd` and `master` groups. Computed once
+ * per play by a task tagged `always`, so `--tags kubelet` still sees them; no address is
+ * ever written into a role.
+ */
+import { task, type HostContext, type Vars } from "../../engine";
+import { setFact } from "../../modules";
+
+const groupOf = (h: HostContext, group: string): string[] => {
+  const members = (h.vars.groups as Record<string, string[]> | undefined)?.[group] ?? [];
+  if (members.length === 0) throw new Error(`the inventory has no '${group}' group: the cluster playbook needs etcd, master and node groups`);
+  return members;
+};
+
+const hostVars = (h: HostContext, name: string): Vars => ((h.vars.hostvars as Record<string, Vars>)[name] ?? {}) as Vars;
+
+/** The address the cluster uses for a host: its node_ip, else ansible_host. */
+export function addressOf(h: HostContext, name: string): string {
+  const vars = hostVars(h, name);
+  const address = vars.node_ip ?? vars.ansible_host;
+  if (typeof address !== "string" || address === "") throw new Error(`host ${name} has neither node_ip nor ansible_host in the inventory`);
+  return address;
+}
+
+/** 10.254.0.0/16 → 10.254.0.1: the kubernetes service's address, which must be in the certificate */
+export function firstServiceAddress(range: string): string {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(range);
+  if (!match) throw new Error(`service_cluster_ip_range must be an IPv4 CIDR like 10.254.0.0/16, got ${JSON.stringify(range)}`);
+  const bits = Number(match[5]);
+  const base = match.slice(1, 5).reduce((n, octet) => n * 256 + Number(octet), 0);
+  const network = bits === 0 ? 0 : base - (base % 2 ** (32 - bits));
+  const first = network + 1;
+  return [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".");
+}
+
+function etcdMemberName(h: HostContext, name: string): string {
+  return String(hostVars(h, name).etcd_name ?? name);
+}
+
+/** The facts, as a setFact task; each play of the cluster playbook starts with it. */
+export const clusterFacts = () =>
+  task(
+    "cluster facts from the inventory",
+    setFact({
+      node_ip: (h) => (h.vars.groups as Record<string, string[]>).all?.includes(h.host) ? addressOf(h, h.host) : "127.0.0.1",
+      etcd_endpoints: (h) => groupOf(h, "etcd").map((n) => `https://${addressOf(h, n)}:2379`).join(","),
+      etcd_initial_cluster: (h) => groupOf(h, "etcd").map((n) => `${etcdMemberName(h, n)}=https://${addressOf(h, n)}:2380`).join(","),
+      etcd_member_name: (h) => etcdMemberName(h, h.host),
+      etcd_bin: (h) => (h.vars.etcd_from === "packages" ? "/usr/bin/etcd" : "/usr/local/bin/etcd"),
+      flanneld_bin: (h) => (h.vars.flannel_from === "packages" ? "/usr/bin/flanneld" : "/usr/local/bin/flanneld"),
+      mk_docker_opts_bin: (h) => (h.vars.flannel_from === "packages" ? "/usr/libexec/flannel/mk-docker-opts.sh" : "/usr/local/bin/mk-docker-opts.sh"),
+      dockerd_bin: (h) => (h.vars.docker_from === "packages" ? "/usr/bin/dockerd" : "/usr/local/bin/dockerd"),
+      // the etcdctl module's default connection: the member certificate, which flanneld also uses
+      etcd_client: (h) => ({
+        endpoints: groupOf(h, "etcd").map((n) => `https://${addressOf(h, n)}:2379`),
+        ca: `${String(h.vars.ssl_dir)}/ca.pem`,
+        cert: `${String(h.vars.ssl_dir)}/kubernetes.pem`,
+        key: `${String(h.vars.ssl_dir)}/kubernetes-key.pem`,
+      }),
+      kube_apiserver_url: (h) => `https://${addressOf(h, groupOf(h, "master")[0]!)}:${String(h.vars.apiserver_secure_port)}`,
+      apiserver_count: (h) => String(groupOf(h, "master").length),
+      kubernetes_hosts: (h) => {
+        const addresses = [...groupOf(h, "etcd"), ...groupOf(h, "master")].map((n) => addressOf(h, n));
+        const domain = String(h.vars.cluster_domain);
+        const names = ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${domain.split(".")[0]}`, `kubernetes.default.svc.${domain}`];
+        const extra = (h.vars.kubernetes_extra_sans as string[] | undefined) ?? [];
+        return [...new Set(["127.0.0.1", ...addresses, firstServiceAddress(String(h.vars.service_cluster_ip_range)), ...names, ...extra])];
+      },
+    }),
+    { tags: ["always"] },
+  );

@@ -1,0 +1,13 @@
+# Removes what playbooks/cluster.ts installed on a test host (run there as root, by
+# test/e2e/cluster.test.ts and `bash test/demo.sh --clean`). etcd is left stopped; Debian's
+# own etcd unit and its data in /var/lib/etcd/default are kept.
+units="kube-proxy kubelet docker flanneld kube-scheduler kube-controller-manager kube-apiserver etcd"
+for u in $units; do systemctl disable --now "$u.service" >/dev/null 2>&1; done
+for u in $units; do rm -f "/etc/systemd/system/$u.service"; done
+systemctl daemon-reload
+for u in $units; do systemctl reset-failed "$u.service" >/dev/null 2>&1; done
+rm -rf /etc/kubernetes /etc/etcd /etc/sysconfig/flanneld /run/flannel /var/lib/kubelet /var/lib/etcd/member \
+  /var/log/kube-apiserver-audit.log /usr/local/bin/kube-apiserver /usr/local/bin/kube-controller-manager \
+  /usr/local/bin/kube-scheduler /usr/local/bin/kubelet /usr/local/bin/kube-proxy /usr/local/bin/flanneld \
+  /usr/local/bin/mk-docker-opts.sh /usr/local/bin/dockerd /usr/local/bin/etcd /usr/local/bin/etcdctl
+true

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Writes STAND-INS for the release binaries the cluster playbook installs, laid out as the
+# guide unpacks the releases, into the folder given:
+#   kubernetes/server/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kube-proxy}
+#   flannel-v0.7.1/{flanneld,mk-docker-opts.sh}   docker/dockerd
+# Each is a small sh script: it refuses (exit 2, "unknown flag") any flag the real
+# component of the guide's version (Kubernetes 1.8.4, flannel 0.7.1, docker 17.12) does not
+# have — the lists below are the flags of those versions that the roles may pass — then
+# stays running. Type=notify units get READY=1 from python3, which the script execs (with its
+# arguments, so they stay visible in /proc) so that the notification comes from the main process.
+set -euo pipefail
+dest=$1
+mkdir -p "$dest/kubernetes/server/bin" "$dest/flannel-v0.7.1" "$dest/docker"
+
+stand_in() { # PATH NAME NOTIFY PRELUDE FLAGS...
+  local path=$1 name=$2 notify=$3 prelude=$4; shift 4
+  {
+    echo '#!/bin/sh'
+    echo "# STAND-IN for $name (tsplay tests): checks its flags, then stays running. Not the real program."
+    echo "accepted=' $* '"
+    cat <<'SH'
+for arg in "$@"; do
+  case "$arg" in
+    -*) flag=${arg#-}; flag=${flag#-}; flag=${flag%%=*}
+        case "$accepted" in *" $flag "*) ;; *) echo "unknown flag: $arg" >&2; exit 2 ;; esac ;;
+    *) echo "unexpected argument: $arg" >&2; exit 2 ;;
+  esac
+done
+SH
+    echo "$prelude"
+    if [ "$notify" = notify ]; then
+      echo "exec python3 -c 'import os, socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+a = os.environ[\"NOTIFY_SOCKET\"]
+s.connect(\"\\0\" + a[1:] if a.startswith(\"@\") else a)
+s.send(b\"READY=1\")
+time.sleep(10**9)' \"\$@\""
+    else
+      echo 'exec sleep infinity'
+    fi
+  } > "$path"
+  chmod 0755 "$path"
+}
+
+k8s="$dest/kubernetes/server/bin"
+common="logtostderr v"
+stand_in "$k8s/kube-apiserver" "kube-apiserver v1.8.4" notify "" $common \
+  etcd-servers advertise-address bind-address insecure-bind-address insecure-port secure-port allow-privileged \
+  service-cluster-ip-range admission-control authorization-mode runtime-config kubelet-https \
+  experimental-bootstrap-token-auth enable-bootstrap-token-auth token-auth-file service-node-port-range \
+  tls-cert-file tls-private-key-file client-ca-file service-account-key-file etcd-cafile etcd-certfile \
+  etcd-keyfile etcd-prefix enable-swagger-ui apiserver-count audit-log-maxage audit-log-maxbackup \
+  audit-log-maxsize audit-log-path event-ttl kubelet-port
+stand_in "$k8s/kube-controller-manager" "kube-controller-manager v1.8.4" plain "" $common \
+  master kubeconfig address port service-cluster-ip-range cluster-name cluster-cidr allocate-node-cidrs \
+  cluster-signing-cert-file cluster-signing-key-file service-account-private-key-file root-ca-file leader-elect
+stand_in "$k8s/kube-scheduler" "kube-scheduler v1.8.4" plain "" $common master kubeconfig address port leader-elect
+stand_in "$k8s/kubelet" "kubelet v1.8.4" plain "" $common \
+  address port hostname-override allow-privileged cgroup-driver cluster-dns cluster-domain \
+  experimental-bootstrap-kubeconfig bootstrap-kubeconfig kubeconfig require-kubeconfig cert-dir \
+  hairpin-mode serialize-image-pulls fail-swap-on pod-infra-container-image
+stand_in "$k8s/kube-proxy" "kube-proxy v1.8.4" plain "" $common \
+  master kubeconfig bind-address hostname-override cluster-cidr masquerade-all proxy-mode
+
+# flanneld: a subnet per host from the last octet of its public address, written as flannel does
+stand_in "$dest/flannel-v0.7.1/flanneld" "flanneld v0.7.1" notify \
+  'mkdir -p /run/flannel
+for arg in "$@"; do case "$arg" in -public-ip=*) ip=${arg#-public-ip=} ;; esac; done
+n=${ip##*.}
+printf "FLANNEL_NETWORK=172.30.0.0/16\nFLANNEL_SUBNET=172.30.%s.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n" "$n" > /run/flannel/subnet.env' \
+  etcd-endpoints etcd-prefix etcd-cafile etcd-certfile etcd-keyfile iface public-ip ip-masq subnet-file v
+# mk-docker-opts.sh: -k KEY -d FILE, from /run/flannel/subnet.env, as the real script writes it
+cat > "$dest/flannel-v0.7.1/mk-docker-opts.sh" <<'SH'
+#!/bin/sh
+# STAND-IN for flannel's mk-docker-opts.sh (tsplay tests): -k KEY -d FILE only.
+key=DOCKER_OPTS; file=/run/docker_opts.env
+while getopts "k:d:" opt; do case $opt in k) key=$OPTARG ;; d) file=$OPTARG ;; *) exit 2 ;; esac; done
+. /run/flannel/subnet.env
+printf 'DOCKER_OPT_BIP="--bip=%s"\nDOCKER_OPT_IPMASQ="--ip-masq=true"\nDOCKER_OPT_MTU="--mtu=%s"\n%s=" --bip=%s --ip-masq=true --mtu=%s"\n' \
+  "$FLANNEL_SUBNET" "$FLANNEL_MTU" "$key" "$FLANNEL_SUBNET" "$FLANNEL_MTU" > "$file"
+SH
+chmod 0755 "$dest/flannel-v0.7.1/mk-docker-opts.sh"
+stand_in "$dest/docker/dockerd" "dockerd 17.12" notify "" bip ip-masq mtu exec-opt H host iptables log-level

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The cluster playbook on the three test hosts (h1 master; h1-h3 etcd members and nodes).
+#
+#   bash test/demo.sh                 # write the inventory and stand-ins, then run the playbook
+#   bash test/demo.sh --prepare-only  # only write them (test/e2e/cluster.test.ts does this)
+#   bash test/demo.sh -- --check      # extra arguments after -- go to tsplay
+#   bash test/demo.sh --clean         # remove what the playbook installed on the test hosts
+#
+# No Kubernetes, flannel or docker binaries can be installed on the test hosts (no route
+# out, no packages): the artifacts folder written here holds STAND-INS, small sh scripts
+# named like the real binaries, that refuse any flag the real component of the guide's
+# version does not have and then stay running, so systemd units, handlers and restarts are
+# exercised for real. etcd is real: Debian's etcd-server on the hosts (etcd_from: packages).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+state="$repo/test/testbed/state"
+out="${CLUSTER_DEMO_DIR:-$state/cluster}"
+prepare_only=false
+if [[ "${1:-}" == "--prepare-only" ]]; then prepare_only=true; shift; fi
+if [[ "${1:-}" == "--clean" ]]; then
+  for ip in 10.77.0.11 10.77.0.12 10.77.0.13; do
+    ssh -i "$state/id_ed25519" -o UserKnownHostsFile="$state/known_hosts" -o BatchMode=yes "root@$ip" sh < "$here/cluster/clean-host.sh"
+  done
+  rm -rf "$out"
+  echo "removed the cluster from the test hosts and $out"
+  exit 0
+fi
+[[ "${1:-}" == "--" ]] && shift
+
+if [[ ! -f "$state/inventory.ini" ]]; then
+  echo "the test hosts are not up: run 'sudo npm run testbed:up' first" >&2
+  exit 1
+fi
+
+mkdir -p "$out/inventory/group_vars" "$out/artifacts"
+cp "$repo/inventory/group_vars/all.yaml" "$out/inventory/group_vars/all.yaml"
+cat > "$out/inventory/hosts.ini" <<INI
+# written by test/demo.sh: the guide's layout on the test hosts
+[etcd]
+h1 ansible_host=10.77.0.11 node_ip=10.77.0.11 etcd_name=infra1
+h2 ansible_host=10.77.0.12 node_ip=10.77.0.12 etcd_name=infra2
+h3 ansible_host=10.77.0.13 node_ip=10.77.0.13 etcd_name=infra3
+
+[master]
+h1
+
+[node]
+h1
+h2
+h3
+
+[all:vars]
+ansible_user=root
+ansible_ssh_private_key_file=$state/id_ed25519
+ansible_ssh_common_args='-o UserKnownHostsFile=$state/known_hosts'
+INI
+# the test hosts' differences from the example, as extra vars
+cat > "$out/testbed.yaml" <<YAML
+pki_dir: $out/pki
+artifacts_dir: $out/artifacts
+etcd_from: packages
+etcd_packages: [etcd-server, etcd-client]
+docker_from: artifacts
+conntrack_packages: [conntrack]
+# the hosts have no route to a package mirror: conntrack is not installed (see README)
+install_packages: false
+# no kube-apiserver runs (stand-ins): skip the kubectl steps against it
+kube_api_tasks: false
+YAML
+bash "$here/cluster/write-stand-ins.sh" "$out/artifacts"
+
+$prepare_only && exit 0
+cd "$repo"
+exec ./bin/tsplay.js playbooks/cluster.ts -i "$out/inventory" -e "@$out/testbed.yaml" "$@"

@@ -1,0 +1,201 @@
+/**
+ * playbooks/cluster.ts on the three test hosts (h1 master; h1-h3 etcd members and nodes),
+ * with the inventory and stand-ins test/demo.sh writes. Real: the 3-member TLS etcd cluster
+ * (Debian's etcd), the flannel config in etcd, certificates (openssl), kubeconfigs
+ * (kubectl config view), units (systemd-analyze verify, systemd running them). STAND-INS:
+ * kube-*, kubelet, flanneld, mk-docker-opts.sh and dockerd (test/cluster/write-stand-ins.sh).
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Task, TaskItem } from "../../engine";
+import { clusterFiles } from "../../roles/cluster-files";
+import { kubelet } from "../../roles/kubelet";
+import { REPO, jsonLines } from "../cli/cli";
+import { HOSTS, onHost, testbedUp } from "./testbed";
+
+const RUN_TIMEOUT = 300_000;
+const SERVICES = { all: ["etcd", "flanneld", "docker", "kubelet", "kube-proxy"], master: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] };
+const ETCD_V2 =
+  "ETCDCTL_API=2 etcdctl --endpoints=https://10.77.0.11:2379,https://10.77.0.12:2379,https://10.77.0.13:2379 --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem";
+
+let dir = "";
+const run = (...extra: string[]) => {
+  const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), "playbooks/cluster.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra], {
+    cwd: REPO,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    timeout: RUN_TIMEOUT,
+  });
+  const events = r.status === null ? [] : jsonLines(r.stdout);
+  return { code: r.status, out: r.stdout + r.stderr, events };
+};
+const changed = (events: Record<string, any>[]) =>
+  events
+    .filter((e) => e.type === "task" && e.status === "changed")
+    .map((e) => `${e.host}:${e.task}`)
+    .sort();
+const failures = (events: Record<string, any>[]) => events.filter((e) => e.type === "task" && (e.status === "failed" || e.status === "unreachable"));
+const sh = (host: string, command: string) => {
+  const r = onHost(host, command);
+  expect(r.code, `${host}: ${command}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+};
+const local = (command: string) => {
+  const r = spawnSync("sh", ["-c", command], { encoding: "utf8" });
+  expect(r.status, `${command}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+};
+/** unit → "MainPID ActiveEnterTimestampMonotonic", to tell which services restarted */
+const serviceStamps = (host: string) => {
+  const units = host === "h1" ? [...SERVICES.all, ...SERVICES.master] : SERVICES.all;
+  const out = sh(host, `for u in ${units.join(" ")}; do echo "$u $(systemctl show -p MainPID --value $u) $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done`);
+  return Object.fromEntries(out.trim().split("\n").map((line) => [line.split(" ")[0]!, line.split(" ").slice(1).join(" ")]));
+};
+const cleanHosts = () => {
+  const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
+  for (const host of HOSTS) onHost(host, script);
+};
+const names = (items: TaskItem[]): string[] => items.flatMap((t) => (t.kind === "block" ? names(t.tasks) : t.kind === "flush" ? [] : [t.name]));
+
+describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "tsplay-cluster-"));
+    cleanHosts();
+    const prepared = spawnSync("bash", [join(REPO, "test/demo.sh"), "--prepare-only"], { encoding: "utf8", env: { ...process.env, CLUSTER_DEMO_DIR: dir } });
+    expect(prepared.status, prepared.stderr).toBe(0);
+  });
+  afterAll(() => {
+    if (!testbedUp) return;
+    cleanHosts();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("--check on fresh hosts fails nothing and predicts exactly what the real run then changes", { timeout: RUN_TIMEOUT * 2 }, () => {
+    const check = run("--check");
+    expect(check.code, check.out).toBe(0);
+    expect(failures(check.events)).toEqual([]);
+    for (const host of HOSTS) expect(onHost(host, "test -e /etc/etcd/etcd.conf || test -e /etc/systemd/system/kubelet.service").code).toBe(1);
+
+    const real = run();
+    expect(real.code, real.out).toBe(0);
+    expect(changed(real.events)).toEqual(changed(check.events));
+    expect(changed(real.events)).toContain("h3:kube-proxy enabled and running");
+  });
+
+  it("makes a healthy 3-member etcd cluster with TLS for clients and peers, holding flannel's network config", () => {
+    const health = sh("h2", `${ETCD_V2} cluster-health`);
+    expect(health.match(/is healthy: got healthy result from https:\/\//g)).toHaveLength(3);
+    expect(health).toContain("cluster is healthy");
+    const members = sh("h3", `${ETCD_V2.replace("ETCDCTL_API=2", "ETCDCTL_API=3").replace(/--ca-file/, "--cacert").replace(/--cert-file/, "--cert").replace(/--key-file/, "--key")} member list`);
+    for (const [i, name] of ["infra1", "infra2", "infra3"].entries()) expect(members).toContain(`${name}, https://10.77.0.1${i + 1}:2380, https://10.77.0.1${i + 1}:2379`);
+    expect(JSON.parse(sh("h1", `${ETCD_V2} get /kube-centos/network/config`))).toEqual({ Network: "172.30.0.0/16", SubnetLen: 24, Backend: { Type: "host-gw" } });
+    // no plain-text listener, and a client without a certificate is refused
+    expect(onHost("h1", "ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 --dial-timeout=2s get /x").code).not.toBe(0);
+    expect(onHost("h1", "ETCDCTL_API=3 etcdctl --endpoints=https://10.77.0.12:2379 --cacert=/etc/kubernetes/ssl/ca.pem --dial-timeout=2s get /x").code).not.toBe(0);
+  });
+
+  it("issues the certificates from the inventory and puts each secret only where it belongs", () => {
+    const pki = `${dir}/pki`;
+    expect(local(`openssl verify -CAfile ${pki}/ca.pem ${pki}/kubernetes.pem ${pki}/admin.pem ${pki}/kube-proxy.pem`)).toMatch(/kubernetes.pem: OK[\s\S]*admin.pem: OK[\s\S]*kube-proxy.pem: OK/);
+    const sans = local(`openssl x509 -in ${pki}/kubernetes.pem -noout -ext subjectAltName`);
+    for (const san of ["IP Address:127.0.0.1", "IP Address:10.77.0.11", "IP Address:10.77.0.12", "IP Address:10.77.0.13", "IP Address:10.254.0.1", "DNS:kubernetes.default.svc.cluster.local"]) expect(sans).toContain(san);
+    expect(local(`openssl x509 -in ${pki}/admin.pem -noout -subject`)).toContain("O = system:masters");
+    const view = (file: string) => JSON.parse(local(`kubectl config view --kubeconfig ${pki}/${file} -o json`));
+    const bootstrap = view("bootstrap.kubeconfig");
+    expect(bootstrap.clusters[0].cluster.server).toBe("https://10.77.0.11:6443");
+    expect(bootstrap.users[0].name).toBe("kubelet-bootstrap");
+    expect(view("kube-proxy.kubeconfig").users[0].user["client-certificate-data"]).toBeDefined();
+    expect(view("admin.kubeconfig").contexts[0].context.user).toBe("admin");
+
+    const certHash = createHash("sha256").update(readFileSync(`${pki}/kubernetes.pem`)).digest("hex");
+    for (const host of HOSTS) {
+      expect(sh(host, "sha256sum /etc/kubernetes/ssl/kubernetes.pem")).toContain(certHash);
+      expect(sh(host, "stat -c %a /etc/kubernetes/ssl/kubernetes-key.pem /etc/kubernetes/bootstrap.kubeconfig")).toBe("600\n600\n");
+      // kubelets bootstrap: no admin credentials on any host; the CA key on the master only
+      expect(sh(host, "ls /etc/kubernetes /etc/kubernetes/ssl; ls /root/.kube 2>/dev/null; true")).not.toMatch(/admin/);
+      expect(onHost(host, "test -e /etc/kubernetes/ssl/ca-key.pem").code).toBe(host === "h1" ? 0 : 1);
+      expect(sh(host, "cat /etc/kubernetes/kubelet")).toContain(`--cert-dir=/etc/kubernetes/ssl --cluster-domain=cluster.local`);
+      expect(sh(host, "cat /etc/kubernetes/proxy")).toContain(`--hostname-override=10.77.0.1${host.slice(1)} --kubeconfig=/etc/kubernetes/kube-proxy.kubeconfig --cluster-cidr=172.30.0.0/16`);
+    }
+  });
+
+  it("installs units systemd accepts, enabled and running, docker on flannel's subnet", () => {
+    for (const host of HOSTS) {
+      const units = host === "h1" ? [...SERVICES.all, ...SERVICES.master] : SERVICES.all;
+      sh(host, `systemd-analyze verify ${units.map((u) => `/etc/systemd/system/${u}.service`).join(" ")}`);
+      expect(sh(host, `systemctl is-active ${units.join(" ")}`).trim().split("\n")).toEqual(units.map(() => "active"));
+      expect(sh(host, `systemctl is-enabled ${units.join(" ")}`).trim().split("\n")).toEqual(units.map(() => "enabled"));
+      expect(sh(host, "cat /run/flannel/docker")).toContain(`DOCKER_NETWORK_OPTIONS=" --bip=172.30.1${host.slice(1)}.1/24`);
+      const dockerd = sh(host, "cat /proc/$(systemctl show -p MainPID --value docker)/cmdline | tr '\\0' ' '");
+      expect(dockerd).toContain(`--bip=172.30.1${host.slice(1)}.1/24`);
+      expect(dockerd).toContain("--exec-opt=native.cgroupdriver=systemd");
+    }
+    expect(onHost("h2", "systemctl is-active kube-apiserver").stdout.trim()).not.toBe("active");
+    // the stand-ins are strict: a flag the real kubelet 1.8 does not have stops it
+    const bogus = onHost("h1", "/usr/local/bin/kubelet --logtostderr=true --no-such-flag=1");
+    expect([bogus.code, bogus.stderr]).toEqual([2, "unknown flag: --no-such-flag=1\n"]);
+  });
+
+  it("changes nothing on a second run, and --check on the converged cluster reports nothing", { timeout: RUN_TIMEOUT * 2 }, () => {
+    const second = run();
+    expect(second.code, second.out).toBe(0);
+    expect(changed(second.events)).toEqual([]);
+    const check = run("--check");
+    expect(check.code, check.out).toBe(0);
+    expect(changed(check.events)).toEqual([]);
+  });
+
+  it("--tags kubelet runs the kubelet role's tasks alone", { timeout: RUN_TIMEOUT }, () => {
+    sh("h2", "echo '# drift' >> /etc/kubernetes/kubelet; echo '# drift' >> /etc/kubernetes/proxy");
+    const before = serviceStamps("h2");
+    const tagged = run("--tags", "kubelet");
+    expect(tagged.code, tagged.out).toBe(0);
+    const kubeletFiles = (clusterFiles.tasks as Task[]).filter((t) => t.options.tags?.includes("kubelet")).map((t) => t.name);
+    const allowed = new Set([...names(kubelet.tasks), ...kubelet.handlers.map((h) => h.name), ...kubeletFiles, "cluster facts from the inventory", "Gathering Facts"]);
+    const ran = tagged.events.filter((e) => e.type === "task" && e.status !== "skipped").map((e) => e.task as string);
+    expect(ran.filter((t) => !allowed.has(t))).toEqual([]);
+    expect(ran).toContain("kubelet enabled and running");
+    expect(changed(tagged.events)).toEqual(["h2:/etc/kubernetes/kubelet", "h2:restart kubelet"]);
+    const after = serviceStamps("h2");
+    expect(after.kubelet).not.toBe(before.kubelet);
+    expect(after["kube-proxy"]).toBe(before["kube-proxy"]);
+    expect(sh("h2", "tail -1 /etc/kubernetes/proxy")).toBe("# drift\n");
+
+    const repair = run();
+    expect(changed(repair.events)).toEqual(["h2:/etc/kubernetes/proxy", "h2:restart kube-proxy"]);
+  });
+
+  it("a new SAN re-issues the kubernetes certificate, redistributes it and restarts only what reads it", { timeout: RUN_TIMEOUT }, () => {
+    const before = Object.fromEntries(HOSTS.map((h) => [h, serviceStamps(h)]));
+    const san = run("-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test"] }));
+    expect(san.code, san.out).toBe(0);
+    const c = changed(san.events);
+    expect(c).toContain("localhost:kubernetes certificate");
+    for (const host of HOSTS) expect(c).toContain(`${host}:kubernetes.pem from the controller`);
+    expect(c.filter((t) => t.startsWith("localhost:"))).toEqual(["localhost:kubernetes certificate"]);
+    // the hosts have no openssl: the certificate on h3 is read there and inspected here
+    const onH3 = spawnSync("openssl", ["x509", "-noout", "-ext", "subjectAltName"], { input: sh("h3", "cat /etc/kubernetes/ssl/kubernetes.pem"), encoding: "utf8" });
+    expect(onH3.stdout).toContain("DNS:api.tsplay.test");
+
+    // etcd members restart one at a time, each waiting for the cluster's health before the next
+    const rolling = san.events.filter((e) => e.type === "task" && ["restart this member", "the cluster is healthy again"].includes(e.task)).map((e) => `${e.host}:${e.task}:${e.status}`);
+    expect(rolling).toEqual(HOSTS.flatMap((h) => [`${h}:restart this member:changed`, `${h}:the cluster is healthy again:ok`]));
+
+    const after = Object.fromEntries(HOSTS.map((h) => [h, serviceStamps(h)]));
+    for (const host of HOSTS) {
+      expect(after[host]!.etcd).not.toBe(before[host]!.etcd);
+      expect(after[host]!.flanneld).not.toBe(before[host]!.flanneld);
+      expect(after[host]!["kube-proxy"]).toBe(before[host]!["kube-proxy"]);
+      // docker Requires= flanneld and kubelet Requires= docker: systemd restarts them with it
+      expect(after[host]!.docker).not.toBe(before[host]!.docker);
+    }
+    expect(after.h1!["kube-apiserver"]).not.toBe(before.h1!["kube-apiserver"]);
+    expect(after.h1!["kube-controller-manager"]).toBe(before.h1!["kube-controller-manager"]);
+    expect(after.h1!["kube-scheduler"]).toBe(before.h1!["kube-scheduler"]);
+    expect(sh("h1", `${ETCD_V2} cluster-health`)).toContain("cluster is healthy");
+  });
+});
