@@ -10,6 +10,7 @@ import type { Facts, HostContext, Vars } from "../../engine/host-context";
 import type { BaseResult, ModuleCall, ModuleContext, Plan } from "../../engine/module";
 import { validateArgs } from "../../engine/module-args";
 import { renderStrict } from "../../engine/template";
+import { emptyFacts } from "../../engine/facts";
 
 export interface ContextOptions {
   check?: boolean;
@@ -20,17 +21,7 @@ export interface ContextOptions {
   templates?: string[];
 }
 
-const facts: Facts = {
-  os_family: "",
-  distribution: "",
-  distribution_version: "",
-  distribution_major_version: "",
-  hostname: "",
-  default_ipv4: "",
-  architecture: "",
-  init_system: "",
-  pkg_mgr: "",
-};
+const facts: Facts = emptyFacts();
 
 export function makeContext(options: ContextOptions = {}): ModuleContext {
   const vars = options.vars ?? {};
