@@ -5,8 +5,9 @@
  *   task("conntrack", pkg({ name: "conntrack" }))
  *   task("socat, newest", pkg({ name: ["socat"], state: "latest" }))
  *
- * The manager comes from the gathered facts (`pkg_mgr`): apt, or yum/dnf. Exported as
- * `pkg`, since `package` is a reserved word in JavaScript.
+ * The manager comes from the gathered facts (`pkg_mgr`): apt, or yum/dnf; `use` picks one
+ * by hand, as Ansible's `use` does (a Debian host may also carry dnf for an RPM tree).
+ * Exported as `pkg`, since `package` is a reserved word in JavaScript.
  */
 import { defineModule, ModuleFailure, type ModuleFunction, type Plan } from "../engine/module";
 import { namesProblem, type PackageResult, type PackageState } from "../engine/package-plan";
@@ -16,6 +17,7 @@ import { planYum } from "./yum";
 export interface PkgArgs {
   name: string | string[];
   state?: PackageState;
+  use?: "auto" | "apt" | "yum" | "dnf";
 }
 
 export type PkgResult = PackageResult;
@@ -25,11 +27,12 @@ export const pkg: ModuleFunction<PkgArgs, PkgResult> = defineModule({
   args: {
     name: { type: "any", required: true, doc: "a package or a list of packages" },
     state: { type: "string", choices: ["present", "absent", "latest"] },
+    use: { type: "string", choices: ["auto", "apt", "yum", "dnf"] },
   },
   check: (args) => namesProblem(args.name),
   plan: async (ctx, args): Promise<Plan<PkgResult>> => {
-    const { name, state } = args as PkgArgs;
-    switch (ctx.facts.pkg_mgr) {
+    const { name, state, use = "auto" } = args as PkgArgs;
+    switch (use === "auto" ? ctx.facts.pkg_mgr : use) {
       case "apt":
         return planApt(ctx, { name, state });
       case "yum":
