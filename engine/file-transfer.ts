@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Become, Connection, PutOptions } from "./connection";
+import { parentFragment } from "./remote-stat";
 import { sh } from "./shell";
 
 export class RemoteCommandError extends Error {
@@ -14,30 +15,38 @@ export class RemoteCommandError extends Error {
 }
 
 /**
- * The temp file is made by mktemp (mode 0600, owned by whoever runs the script), filled,
- * checked against the sha256 of what was sent (a connection cut mid-transfer looks like
- * a short stdin, not an error), given its final owner and mode, then renamed over the
- * target: the content is never more exposed than it is at the end, and readers never
- * see half a file.
+ * The temp file is created beside the target under a random name with O_EXCL (the shell's
+ * noclobber: never through an existing file or symlink), mode 0600 or already the wanted
+ * mode, owned by whoever runs the script; filled, checked against the sha256 of what was
+ * sent (a connection cut mid-transfer looks like a short stdin, not an error), given its
+ * final owner and mode, then renamed over the target: the content is never more exposed
+ * than it is at the end, and readers never see half a file. Only builtins besides cat,
+ * sha256sum and mv (and chown/chmod when needed): each process costs 2-10 ms on a busy host.
  */
 export async function putFile(conn: Connection, path: string, data: string | Buffer, options: PutOptions): Promise<void> {
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
   const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const wanted = options.mode !== undefined && /^[0-7]{1,4}$/.test(options.mode) ? parseInt(options.mode, 8) : undefined;
+  // a mode within rw-rw-rw- is the temp file's from its creation (through the umask): no chmod
+  const atCreation = wanted !== undefined && (wanted & ~0o666) === 0;
   const steps = [
-    // `; echo .` keeps a trailing newline of the folder name from being eaten by $(...)
-    sh`set -e; target=${path}; dir=$(dirname -- "$target"; echo .); dir=\${dir%??}`,
-    `tmp=$(mktemp "$dir/.tsplay.XXXXXXXX")`,
+    sh`set -e; target=${path}`,
+    parentFragment("target", "dir"),
+    sh`tmp="$dir"/${`.tsplay.${randomBytes(6).toString("hex")}`}`,
+    atCreation ? `umask ${(0o777 & ~wanted!).toString(8)}; set -C; : > "$tmp"; set +C` : `(umask 077; set -C; : > "$tmp")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     `trap 'exit 129' HUP INT TERM PIPE`,
     `cat > "$tmp"`,
-    sh`[ "$(sha256sum < "$tmp" | cut -d' ' -f1)" = ${sha256} ] || { echo "transfer incomplete: checksum differs" >&2; exit 1; }`,
+    sh`sum=$(sha256sum < "$tmp"); [ "\${sum%% *}" = ${sha256} ] || { echo "transfer incomplete: checksum differs" >&2; exit 1; }`,
   ];
   if (options.owner || options.group) {
     steps.push(sh`chown -- ${(options.owner ?? "") + (options.group ? `:${options.group}` : "")} "$tmp"`);
   } else {
     steps.push(`if [ -e "$target" ]; then chown --reference="$target" -- "$tmp" 2>/dev/null || true; fi`);
   }
-  if (options.mode) {
+  if (atCreation) {
+    // set as the file was created
+  } else if (options.mode) {
     steps.push(sh`chmod ${options.mode} -- "$tmp"`);
   } else {
     steps.push(`if [ -e "$target" ]; then chmod --reference="$target" -- "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$tmp"; fi`);

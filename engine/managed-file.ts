@@ -16,6 +16,7 @@ import {
   attributeChanges,
   displayPath,
   modeText,
+  parentFragment,
   printBase64,
   probe,
   runChange,
@@ -76,7 +77,7 @@ export async function probeFile(ctx: ModuleContext, dest: string, options: Probe
     // `echo .` keeps a trailing newline of the target from being eaten by $( )
     lines.push(`if [ -L "$p" ]; then p=$(readlink -m -- "$p"; echo .); p=\${p%??}; ${printBase64("real", `"$p"`)}; fi`);
   }
-  lines.push(`d=$(dirname -- "$p"; echo .); d=\${d%??}; if [ -d "$d" ]; then echo parent=1; fi`);
+  lines.push(parentFragment("p", "d"), `if [ -d "$d" ]; then echo parent=1; fi`);
   const contentUpTo = options.readContent ? Infinity : ctx.diff && !ctx.noLog ? DIFF_LIMIT : 0;
   lines.push(statFragment("p", "", { sha256: true, contentUpTo }));
   const fields = await probe(ctx.conn, lines);
