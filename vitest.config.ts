@@ -8,8 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", "test/ssh/ssh-connection.test.ts"] } },
-      { extends: true, test: { name: "hosts", include: ["test/e2e/**/*.test.ts", "test/ssh/ssh-connection.test.ts"], fileParallelism: false } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**", "test/ssh/ssh-connection.test.ts", "test/ssh/remote-shell.test.ts"] } },
+      { extends: true, test: { name: "hosts", include: ["test/e2e/**/*.test.ts", "test/ssh/ssh-connection.test.ts", "test/ssh/remote-shell.test.ts"], fileParallelism: false } },
     ],
   },
 });

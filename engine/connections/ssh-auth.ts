@@ -5,10 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import ssh2 from "ssh2";
 import type { AnyAuthMethod } from "ssh2";
-
-const { utils } = ssh2;
+import { loadSsh2 } from "./ssh2-module";
 
 export interface AuthSettings {
   privateKeyFile?: string;
@@ -21,6 +19,7 @@ const DEFAULT_KEYS = ["id_ed25519", "id_rsa", "id_ecdsa"];
 export type LabelledAuth = AnyAuthMethod & { label: string };
 
 export async function authMethods(username: string, settings: AuthSettings): Promise<LabelledAuth[]> {
+  const { utils } = await loadSsh2();
   const methods: LabelledAuth[] = [];
   if (settings.privateKeyFile) {
     const file = settings.privateKeyFile;

@@ -1,22 +1,27 @@
 /**
  * Runs commands on a host over SSH with the `ssh2` client: one connection per host per
- * run, opened on the first command, with several exec channels in flight at once.
+ * run, opened on the first command. Commands go to a few long-lived remote shells on that
+ * connection (remote-shell.ts), up to four at once; a command with a large stdin, or any
+ * command on a host whose shell cannot serve, gets an exec channel of its own.
  *
  *   const conn = new SshConnection("web1", { address: "10.0.0.5", user: "deploy" });
  *   const { code, stdout } = await conn.run(sh`cat -- ${path}`);
  *
  * The socket has Nagle's algorithm off: with it on, every exec also waits ~40 ms on a
- * delayed ACK (GUIDE.md section 5).
+ * delayed ACK (GUIDE.md section 5). TSPLAY_TRACE=1 prints one line per command to stderr
+ * (host, shell or exec, milliseconds; never the command) and a count per host at the end.
  */
-import { homedir, constants as os } from "node:os";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import ssh2 from "ssh2";
-import type { ClientChannel, ConnectConfig, ServerHostKeyAlgorithm, Client as SshClient } from "ssh2";
+import type { ConnectConfig, ServerHostKeyAlgorithm, Client as SshClient } from "ssh2";
 import { wrapBecome, type BecomeCommand } from "../become";
 import { Connection, UnreachableError, type RunOptions, type RunResult } from "../connection";
 import { quote, sh } from "../shell";
+import { ChannelSlots, runOnExecChannel, TIMEOUT_KILL_AFTER_S } from "./exec-channel";
+import { SHELL_STDIN_LIMIT, ShellPool } from "./remote-shell";
 import { authMethods, describeAuth } from "./ssh-auth";
+import { loadSsh2 } from "./ssh2-module";
 import {
   checkHostKey,
   fingerprint,
@@ -28,7 +33,6 @@ import {
   type KnownHostEntry,
 } from "./known-hosts";
 
-const { Client } = ssh2;
 
 export interface SshJump {
   address: string;
@@ -51,8 +55,10 @@ export interface SshOptions {
   checkHostKeys?: boolean;
   jump?: SshJump;
   connectTimeoutMs?: number;
-  /** exec channels open at once; sshd's MaxSessions defaults to 10 */
+  /** channels open at once (shells and exec channels); sshd's MaxSessions defaults to 10 */
   maxSessions?: number;
+  /** long-lived remote shells per connection (default 4; 0: an exec channel per command) */
+  maxShells?: number;
 }
 
 interface Endpoint {
@@ -64,6 +70,7 @@ interface Endpoint {
 interface Session {
   ready: Promise<SshClient>;
   clients: SshClient[];
+  shells?: ShellPool;
   closed: boolean;
   /** why the connection went away, for the error message */
   reason?: string;
@@ -71,20 +78,16 @@ interface Session {
 
 const KEEPALIVE_MS = 15_000;
 const KEEPALIVE_MAX_MISSED = 3;
-/** timeout(1) sends TERM at the limit, then KILL this many seconds later. */
-const TIMEOUT_KILL_AFTER_S = 2;
-/** timeout(1)'s exit status when the command ran out of time. */
-const TIMED_OUT = 124;
-/** If the host has not ended a timed-out command by then, stop waiting for it. */
-const TIMEOUT_GRACE_MS = (TIMEOUT_KILL_AFTER_S + 3) * 1000;
-/** Retries of a refused channel open: sshd frees a closed session's slot a moment late. */
-const OPEN_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160, 320, 640];
+/** TSPLAY_SSH_SHELLS=0 turns the remote shells off (an exec channel per command), to compare or to work around a host */
+const DEFAULT_MAX_SHELLS = Number(process.env.TSPLAY_SSH_SHELLS ?? 4);
+const TRACE = process.env.TSPLAY_TRACE === "1";
 
 export class SshConnection extends Connection {
   private readonly target: Endpoint;
   private session?: Session;
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
+  private readonly slots: ChannelSlots;
+  /** commands run so far, by how they travelled: through a remote shell, or on an exec channel of their own */
+  readonly counts = { shell: 0, exec: 0 };
 
   constructor(
     host: string,
@@ -92,18 +95,24 @@ export class SshConnection extends Connection {
   ) {
     super(host);
     this.target = { address: options.address, port: options.port ?? 22, user: options.user };
+    this.slots = new ChannelSlots(options.maxSessions ?? 8);
   }
 
   async run(command: string, options: RunOptions = {}): Promise<RunResult> {
-    await this.acquireChannel();
+    const prepared = remoteCommand(command, options, this.target.user);
+    const stdin = inputOf(prepared.stdinPrefix, options.stdin);
+    const started = TRACE ? performance.now() : 0;
+    let via: "shell" | "exec" | "none" = "none";
     try {
-      return await this.runOnChannel(command, options, true);
+      return await this.runPrepared(prepared, stdin, options.timeoutMs, true, (used) => (via = used));
     } finally {
-      this.releaseChannel();
+      if (via !== "none") this.counts[via]++;
+      if (TRACE) process.stderr.write(`tsplay-trace ${this.host} ${via} ${(performance.now() - started).toFixed(2)}ms stdin=${stdin?.length ?? 0}\n`);
     }
   }
 
   async close(): Promise<void> {
+    if (TRACE) process.stderr.write(`tsplay-trace ${this.host} total shell=${this.counts.shell} exec=${this.counts.exec}\n`);
     const session = this.session;
     this.session = undefined;
     if (!session) return;
@@ -112,33 +121,59 @@ export class SshConnection extends Connection {
     await Promise.all(session.clients.map(endClient));
   }
 
-  private async runOnChannel(command: string, options: RunOptions, mayReconnect: boolean): Promise<RunResult> {
+  private async runPrepared(
+    prepared: PreparedCommand,
+    stdin: Buffer | undefined,
+    timeoutMs: number | undefined,
+    mayReconnect: boolean,
+    used: (via: "shell" | "exec") => void,
+  ): Promise<RunResult> {
     const session = this.liveSession();
     const client = await session.ready;
-    const wrapped = remoteCommand(command, options, this.target.user);
     let result: RunResult | "lost";
+    let shellEnded = false;
     try {
-      result = await execute(client, wrapped.command, options.timeoutMs, (channel) => {
-        if (wrapped.stdinPrefix) channel.write(wrapped.stdinPrefix);
-        if (options.stdin !== undefined) channel.write(options.stdin);
-        channel.end();
-      });
+      const pool = (session.shells ??= new ShellPool(client, this.slots, Math.min(this.options.maxShells ?? DEFAULT_MAX_SHELLS, this.slots.limit - 1)));
+      const shell = stdin && stdin.length > SHELL_STDIN_LIMIT ? undefined : await pool.acquire();
+      if (shell?.canFeed(stdin)) {
+        used("shell");
+        try {
+          result = await shell.run(prepared.shellLine, stdin, timeoutMs);
+        } finally {
+          pool.release(shell);
+        }
+        shellEnded = result === "lost";
+      } else {
+        if (shell) pool.release(shell);
+        used("exec");
+        await this.slots.take();
+        try {
+          result = await runOnExecChannel(client, prepared.execLine, timeoutMs, (channel) => {
+            if (stdin) channel.write(stdin);
+            channel.end();
+          });
+        } finally {
+          this.slots.give();
+        }
+      }
     } catch (error) {
       if (!session.closed) throw error;
       // The connection had dropped before the command could start (e.g. sshd restarted
       // between tasks): reconnect once. A command that did start is never run twice.
-      if (mayReconnect) return this.runOnChannel(command, options, false);
+      if (mayReconnect) return this.runPrepared(prepared, stdin, timeoutMs, false, used);
       throw this.lost(session, "before a command could start");
     }
-    if (result === "lost") throw this.lost(session, "while a command was running (it may or may not have completed)");
+    if (result === "lost") {
+      // a shell can end while its connection lives on (a command killed it): say which
+      const why = shellEnded && !session.closed ? "the remote shell running it ended" : undefined;
+      throw this.lost(session, "while a command was running (it may or may not have completed)", why);
+    }
     return result;
   }
 
-  private lost(session: Session, when: string): UnreachableError {
+  private lost(session: Session, when: string, why = session.reason): UnreachableError {
     const t = this.target;
-    return new UnreachableError(
-      `${this.host}: the SSH connection to ${t.user}@${t.address}:${t.port} was lost ${when}${session.reason ? `: ${session.reason}` : ""}`,
-    );
+    return new UnreachableError(`${this.host}: the SSH connection to ${t.user}@${t.address}:${t.port} was lost ${when}${why ? `: ${why}` : ""}`);
   }
 
   private liveSession(): Session {
@@ -179,6 +214,7 @@ export class SshConnection extends Connection {
     const auth = await authMethods(to.user, this.options).catch((error: Error) => {
       throw new UnreachableError(`${this.host}: ${error.message}`);
     });
+    const { Client } = await loadSsh2();
     const client = new Client();
     session.clients.push(client);
     let hostKeyProblem: string | undefined;
@@ -272,33 +308,28 @@ export class SshConnection extends Connection {
         );
     }
   }
+}
 
-  private acquireChannel(): Promise<void> {
-    if (this.active < (this.options.maxSessions ?? 8)) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.queue.push(resolve));
-  }
-
-  private releaseChannel(): void {
-    const next = this.queue.shift();
-    if (next) next(); // the slot passes straight to the next waiting command
-    else this.active--;
-  }
+interface PreparedCommand {
+  /** what an exec channel runs (sshd hands it to the login shell) */
+  execLine: string;
+  /** what a remote shell runs with `/bin/sh -c` */
+  shellLine: string;
+  /** written to stdin before the command's own input: sudo reads the password first */
+  stdinPrefix?: string;
 }
 
 /**
- * The command line sent to sshd. sshd refuses most environment variables (AcceptEnv), so
+ * The command as sent to the host. sshd refuses most environment variables (AcceptEnv), so
  * they are exported by the script itself. The script always runs under /bin/sh, whatever
  * the user's login shell is, in the C locale like the local connection, so the output
- * modules parse is stable. No `env` process: on the test hosts each exec costs ~2-3 ms.
+ * modules parse is stable. No `env` process: on the test hosts each process costs ~2-3 ms.
  *
  * A time limit is enforced on the host by timeout(1), which kills the command's whole
  * process group: sshd ignores the SSH "signal" request for root logins, and closing the
  * channel would leave the command running. Under become it runs inside sudo, as that user.
  */
-function remoteCommand(command: string, options: RunOptions, connectedAs: string): BecomeCommand {
+function remoteCommand(command: string, options: RunOptions, connectedAs: string): PreparedCommand {
   const assignments = Object.entries({ LC_ALL: "C", ...options.env }).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
     return `${name}=${value}`;
@@ -308,8 +339,18 @@ function remoteCommand(command: string, options: RunOptions, connectedAs: string
     ? sh`timeout -k ${TIMEOUT_KILL_AFTER_S} ${(options.timeoutMs / 1000).toFixed(3)} /bin/sh -c ${script}`
     : undefined;
   const wrapped = wrapBecome(limited ?? script, options.become, connectedAs);
-  if (wrapped.command !== (limited ?? script)) return wrapped; // sudo runs it with /bin/sh -c
-  return { command: `exec ${limited ?? sh`/bin/sh -c ${script}`}` };
+  if (wrapped.command !== (limited ?? script)) {
+    // sudo runs it with /bin/sh -c
+    return { execLine: wrapped.command, shellLine: `exec ${wrapped.command}`, stdinPrefix: wrapped.stdinPrefix };
+  }
+  if (limited) return { execLine: `exec ${limited}`, shellLine: `exec ${limited}` };
+  return { execLine: `exec ${sh`/bin/sh -c ${script}`}`, shellLine: script };
+}
+
+function inputOf(prefix: string | undefined, stdin: string | Buffer | undefined): Buffer | undefined {
+  if (prefix === undefined && stdin === undefined) return undefined;
+  const parts = [Buffer.from(prefix ?? ""), typeof stdin === "string" ? Buffer.from(stdin) : (stdin ?? Buffer.alloc(0))];
+  return Buffer.concat(parts);
 }
 
 /** Host key algorithms with the types already recorded for this host first, as OpenSSH orders them. */
@@ -322,77 +363,9 @@ function hostKeyAlgorithms(knownHosts: KnownHostEntry[], to: Endpoint): ServerHo
   return [...all.filter((a) => known.has(algorithmKeyType(a))), ...all.filter((a) => !known.has(algorithmKeyType(a)))];
 }
 
-/**
- * Runs one command on a new exec channel. sshd counts a session against MaxSessions
- * until it has processed the whole batch of packets in which the close arrived, so an
- * open sent right after a close can be refused although the slot is free; a refused
- * open never started the command, so it is safe to try again. Rejects only when no
- * channel could be opened.
- */
-async function execute(
-  client: SshClient,
-  command: string,
-  timeoutMs: number | undefined,
-  sendInput: (channel: ClientChannel) => void,
-): Promise<RunResult | "lost"> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await new Promise<RunResult | "lost">((resolve, reject) => {
-        // collect() must listen from inside this callback: the exit status can arrive in
-        // the same packet batch as the exec reply, before any promise continuation runs.
-        client.exec(command, (error, channel) => (error ? reject(error) : resolve(collect(channel, timeoutMs, sendInput))));
-      });
-    } catch (error) {
-      const refused = (error as { reason?: unknown }).reason !== undefined;
-      const delay = OPEN_RETRY_DELAYS_MS[attempt];
-      if (!refused || delay === undefined) throw error; // "Not connected" etc.: the caller decides
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
 function forwardTo(bastion: SshClient, to: Endpoint): Promise<Readable> {
   return new Promise((resolve, reject) => {
     bastion.forwardOut("127.0.0.1", 0, to.address, to.port, (error, stream) => (error ? reject(error) : resolve(stream)));
-  });
-}
-
-/** Output and exit status of one exec channel; "lost" when the connection went away first. */
-function collect(channel: ClientChannel, timeoutMs: number | undefined, sendInput: (channel: ClientChannel) => void): Promise<RunResult | "lost"> {
-  return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const started = Date.now();
-    let code: number | undefined;
-    let abandoned = false;
-    const finish = () => {
-      clearTimeout(safetyNet);
-      if (code === undefined && !abandoned) return resolve("lost");
-      const stdoutBytes = Buffer.concat(out);
-      let stderr = Buffer.concat(err).toString("utf8");
-      const killedByTimeout = code === TIMED_OUT || code === 128 + os.signals.SIGKILL;
-      const timedOut = abandoned || (timeoutMs !== undefined && killedByTimeout && Date.now() - started >= timeoutMs);
-      if (timedOut) stderr += `\ncommand timed out after ${timeoutMs} ms`;
-      resolve({ code: code ?? TIMED_OUT, stdout: stdoutBytes.toString("utf8"), stderr, stdoutBytes });
-    };
-    // Only if the host's own timeout(1) did not end the command: stop waiting for it.
-    const safetyNet = timeoutMs
-      ? setTimeout(() => {
-          abandoned = true;
-          channel.removeListener("close", finish);
-          channel.close();
-          finish();
-        }, timeoutMs + TIMEOUT_GRACE_MS)
-      : undefined;
-    channel.on("data", (chunk: Buffer) => out.push(chunk));
-    channel.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    channel.on("exit", (exitCode: number | null, signal?: string) => {
-      if (typeof exitCode === "number") code = exitCode;
-      else code = 128 + ((signal && os.signals[signal as keyof typeof os.signals]) || 0);
-    });
-    channel.on("close", finish);
-    channel.on("error", () => {}); // input written after the command exited is not an error
-    sendInput(channel);
   });
 }
 
