@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -94,10 +94,12 @@ describe.skipIf(!testbedUp)("runs over SSH", () => {
     let stdout = "";
     run.stdout.on("data", (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => run.on("exit", resolve));
-    // once the big copies are going, kill h2's sshd session processes (they serve this run only)
+    // once the big copies are going, kill h2's sshd session processes (they serve this run
+    // only) the moment a transfer is in flight: killing between two commands would only
+    // make the run reconnect
     await waitUntil(() => Number(onHost("h2", `ls ${root} 2>/dev/null | grep -c big`).stdout.trim() || 0) >= 3, 60_000);
-    const killed = killSshSessions("h2");
-    expect(killed).toBeGreaterThan(0);
+    const killed = onHost("h2", KILL_SESSIONS_MID_TRANSFER);
+    expect(Number(killed.stdout.trim()), killed.stderr).toBeGreaterThan(0);
     const code = await exited;
     expect([2, 4]).toContain(code);
     const recap = jsonLines(stdout).at(-1)!;
@@ -124,20 +126,12 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<v
   }
 }
 
-/** SIGKILLs the sshd session processes serving tsplay inside a host's network namespace. */
-function killSshSessions(host: string): number {
-  const netns = statSync(`/run/netns/tsplay-${host}`).ino;
-  let killed = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!/^sshd: root@notty/.test(cmdline)) continue;
-      if (!readlinkSync(`/proc/${pid}/ns/net`).includes(`[${netns}]`)) continue;
-      process.kill(Number(pid), "SIGKILL");
-      killed++;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return killed;
-}
+/**
+ * Run on the host: waits for a transfer (the `cat` writing a temp file), then SIGKILLs every
+ * sshd session process but the one running this script; prints how many it killed.
+ */
+const KILL_SESSIONS_MID_TRANSFER = `
+until pgrep -x cat >/dev/null; do sleep 0.02; done
+n=0
+for p in $(pgrep -f '^sshd: root@notty'); do [ "$p" = "$PPID" ] || { kill -KILL "$p" && n=$((n + 1)); }; done
+echo $n`;
