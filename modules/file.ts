@@ -137,7 +137,13 @@ function attributes(path: string, shown: string, stat: RemoteStat, wanted: Attri
 
 function directory(path: string, shown: string, stat: RemoteStat, wanted: Attributes, treeDiffers: boolean): Outcome {
   if (stat.type === "absent") {
-    return { summary: `create directory ${shown}`, steps: [sh`mkdir -p -- ${path}`, setAttributesCommand(path, wanted)] };
+    const summary = `create directory ${shown}`;
+    const general = [sh`mkdir -p -- ${path}`, setAttributesCommand(path, wanted)].filter(Boolean).join("\n");
+    const mode = modeText(wanted.mode);
+    if (mode === undefined || wanted.owner !== undefined || wanted.group !== undefined) return { summary, steps: [general] };
+    // Usually the parent exists and a single mkdir creates the directory with its mode: one
+    // process instead of two (each costs several ms on a busy host). Else the general way.
+    return { summary, steps: [`if ! ${sh`mkdir -m ${mode} -- ${path}`} 2>/dev/null; then\n${general}\nfi`] };
   }
   if (stat.type === "link") throw new ModuleFailure(`${shown} is a symlink to a missing target; remove it or fix the link`);
   if (stat.type !== "directory") throw new ModuleFailure(`${shown} exists and is a ${stat.type}, not a directory`);

@@ -29,6 +29,18 @@ describe("file state=directory", () => {
     expect(second.plan.apply).toBeUndefined();
   });
 
+  it("gives a mode to the new directory alone, whether its parents exist or not,", async () => {
+    const near = join(dir, "near");
+    await run(file({ path: near, state: "directory", mode: "0705" }));
+    expect(perms(near)).toBe("705");
+    const far = join(dir, "x/y/far");
+    await run(file({ path: far, state: "directory", mode: "0701" }));
+    expect([perms(far), perms(join(dir, "x/y"))]).toEqual(["701", (0o777 & ~process.umask()).toString(8)]);
+    const setuidDir = join(dir, "sticky");
+    await run(file({ path: setuidDir, state: "directory", mode: "1777" }));
+    expect(perms(setuidDir)).toBe("1777");
+  });
+
   it("in check mode predicts the change and touches nothing", async () => {
     const before = snapshot(dir);
     const path = join(dir, "new/deep");
