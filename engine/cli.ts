@@ -14,7 +14,6 @@ import { loadPlaybook } from "./load-playbook";
 import { attachJsonOutput } from "./output/json";
 import { attachPlainOutput } from "./output/plain";
 import { readSecret } from "./read-secret";
-import { newCommand } from "./scaffold/command";
 import { listHosts, listTags, listTasks } from "./run/listing";
 import { EXIT, runPlaybook } from "./run/playbook-runner";
 import { defaultSettings } from "./run/settings";
@@ -70,7 +69,8 @@ function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[2] === "new") return newCommand(argv);
+  // loaded only for `tsplay new`: every run would pay for it otherwise
+  if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
   const cli = program();
   try {
     cli.parse(argv);
