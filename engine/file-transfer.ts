@@ -22,6 +22,7 @@ export class RemoteCommandError extends Error {
  * final owner and mode, then renamed over the target: the content is never more exposed
  * than it is at the end, and readers never see half a file. Only builtins besides cat,
  * sha256sum and mv (and chown/chmod when needed): each process costs 2-10 ms on a busy host.
+ * Through a remote shell, whose stdin cannot arrive cut short, not even cat and sha256sum.
  */
 export async function putFile(conn: Connection, path: string, data: string | Buffer, options: PutOptions): Promise<void> {
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
@@ -36,8 +37,9 @@ export async function putFile(conn: Connection, path: string, data: string | Buf
     atCreation ? `umask ${(0o777 & ~wanted!).toString(8)}; set -C; : > "$tmp"; set +C` : `(umask 077; set -C; : > "$tmp")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     `trap 'exit 129' HUP INT TERM PIPE`,
-    `cat > "$tmp"`,
-    sh`sum=$(sha256sum < "$tmp"); [ "\${sum%% *}" = ${sha256} ] || { echo "transfer incomplete: checksum differs" >&2; exit 1; }`,
+    // a remote shell may hand over the text itself (engine/connections/remote-shell.ts)
+    `if [ -n "\${__tsplay_stdin_text+set}" ]; then printf '%s\\n' "$__tsplay_stdin_text" > "$tmp"; else cat > "$tmp"; fi`,
+    sh`if [ -z "\${__tsplay_stdin_whole:-}" ]; then sum=$(sha256sum < "$tmp"); [ "\${sum%% *}" = ${sha256} ] || { echo "transfer incomplete: checksum differs" >&2; exit 1; }; fi`,
   ];
   if (options.owner || options.group) {
     steps.push(sh`chown -- ${(options.owner ?? "") + (options.group ? `:${options.group}` : "")} "$tmp"`);

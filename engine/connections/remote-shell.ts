@@ -24,6 +24,11 @@
  * output can contain or forge it; output is passed through untouched, binary included.
  * Stdin travels inside the line, as text or base64 (a command that stops reading early
  * cannot leave bytes behind for the next one); large inputs use an exec channel instead.
+ * A line cut short never runs (its quote is unterminated), so a command given stdin here
+ * has all of it; it can tell: `$__tsplay_stdin_whole` is 1, and for text, the shell
+ * variable `$__tsplay_stdin_text` holds it too (without its final newline), which lets
+ * engine/file-transfer.ts write a file and skip its checksum without starting a process.
+ * Neither is exported: programs the command starts never see them.
  *
  * A command is never run twice: if the channel ends before both markers arrived, the
  * command is reported "lost" (it may or may not have completed), as a cut exec channel is.
@@ -54,11 +59,11 @@ const PRELUDE = `__tsplay_run() {
   case $2 in
   x) if [ $# -gt 3 ]; then printf %s "$4" | base64 -d | /bin/sh -c "$3"; else /bin/sh -c "$3" </dev/null; fi ;;
   t) __tsplay_in=$4
-    ( __tsplay_s=$3; __tsplay_in=; set --; eval "$__tsplay_s" ) <<__TSPLAY_INPUT__
+    ( __tsplay_s=$3; __tsplay_stdin_text=$__tsplay_in; __tsplay_in=; __tsplay_stdin_whole=1; set --; eval "$__tsplay_s" ) <<__TSPLAY_INPUT__
 $__tsplay_in
 __TSPLAY_INPUT__
     ;;
-  b) printf %s "$4" | base64 -d | { __tsplay_s=$3; set --; eval "$__tsplay_s"; } ;;
+  b) printf %s "$4" | base64 -d | { __tsplay_s=$3; __tsplay_stdin_whole=1; set --; eval "$__tsplay_s"; } ;;
   *) ( __tsplay_s=$3; set --; eval "$__tsplay_s" ) </dev/null ;;
   esac
   __tsplay_code=$?

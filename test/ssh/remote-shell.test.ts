@@ -81,6 +81,26 @@ describe.skipIf(!isRoot)("remote shells on a test host", () => {
     expect(conn.counts.exec).toBe(0);
   });
 
+  it("puts files whole, text or not, without a checksum process only where stdin cannot arrive cut", async () => {
+    const dir = `/tmp/tsplay-remote-shell-${process.pid}`;
+    const contents = ["two lines\nof text\n", "\n", "no final newline", "", "tab\tand ✓ and \\ and '$(x)'\n", Buffer.from([0, 10, 255, 10])];
+    for (const [via, conn] of [["shell", connect(4)], ["exec", connect(0)]] as const) {
+      await conn.run(sh`mkdir -p -- ${dir}`);
+      for (const [i, content] of contents.entries()) {
+        const path = `${dir}/${via}-${i}`;
+        await conn.put(path, content, { mode: "0640" });
+        const back = await conn.read(path, {});
+        expect(back?.equals(Buffer.from(content)), `${via} ${JSON.stringify(content.toString())}`).toBe(true);
+        expect((await conn.run(sh`stat -c %a -- ${path}`)).stdout).toBe("640\n");
+      }
+      // neither variable reaches a program the command starts, nor the next command
+      const leaked = await conn.run("env | grep -c __tsplay; echo \"[${__tsplay_stdin_text-}${__tsplay_stdin_whole-}]\"", { stdin: "x\n" });
+      expect(leaked.stdout).toBe(via === "shell" ? "0\n[x1]\n" : "0\n[]\n");
+      expect((await conn.run('echo "[${__tsplay_stdin_text-}${__tsplay_stdin_whole-}]"')).stdout).toBe("[]\n");
+      await conn.run(sh`rm -rf -- ${dir}`);
+    }
+  });
+
   it("sends a large stdin on an exec channel of its own", async () => {
     const conn = connect(4);
     const big = Buffer.alloc(300 * 1024, "y");
