@@ -6,10 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 lock_bench
-hosts=()
-for dir in "$STATE"/h*/; do [ -d "$dir" ] && hosts+=("$(basename "$dir")"); done
-for ns in $(ip netns list | awk '$1 ~ /^tsb-h[0-9]+$/ { print $1 }'); do hosts+=("${ns#tsb-}"); done
-mapfile -t hosts < <(printf '%s\n' "${hosts[@]}" | grep . | sort -u)
+mapfile -t hosts < <(recorded_hosts "$STATE" tsb)
 
 for h in "${hosts[@]}"; do
   pid=$(sshd_pid "$h")

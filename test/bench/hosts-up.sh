@@ -23,18 +23,9 @@ if ! ip link show "$BRIDGE" >/dev/null 2>&1; then ip link add "$BRIDGE" type bri
 ip link set "$BRIDGE" up
 
 start_host() {
-  local h=$1 ns=tsb-$1 veth=tsbv-$1 dir=$STATE/$1 ip
+  local h=$1 ns=tsb-$1 dir=$STATE/$1 ip
   ip=$(host_ip "$h")
-  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
-  if ! ip link show "$veth" >/dev/null 2>&1; then
-    ip -n "$ns" link del eth0 2>/dev/null || true
-    ip link add "$veth" type veth peer name eth0 netns "$ns"
-  fi
-  ip link set "$veth" master "$BRIDGE" up
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
-  [[ $(ip -n "$ns" addr show dev eth0) == *" $ip/16 "* ]] || ip -n "$ns" addr add "$ip/16" dev eth0
-  # No default route on purpose: nothing from a bench host may leave this machine.
+  attach_netns "$ns" "tsbv-$h" "$BRIDGE" "$ip/16"
   mkdir -p "$dir" "$DATA/$h"
   [ -f "$dir/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "root@bench-$h" -f "$dir/ssh_host_ed25519_key"
   cat >"$dir/sshd_config" <<CONF

@@ -10,6 +10,7 @@ CONTROLLER_IP=10.78.0.1
 KEY=$STATE/id_ed25519
 # Where each host's playbooks write: its own folder on the shared file system.
 DATA=/var/tmp/tsbench
+source "$BENCH/../testbed/netns.sh"
 
 die() { echo "bench hosts: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces, sshd)"

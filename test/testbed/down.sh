@@ -6,11 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 lock_testbed
-hosts=()
-for dir in "$STATE"/h*/; do [ -d "$dir" ] && hosts+=("$(basename "$dir")"); done
-# Namespaces and veths whose state folder is already gone (an interrupted up or down).
-for ns in $(ip netns list | awk '$1 ~ /^tsplay-h[0-9]+$/ { print $1 }'); do hosts+=("${ns#tsplay-}"); done
-mapfile -t hosts < <(printf '%s\n' "${hosts[@]}" | grep . | sort -u)
+mapfile -t hosts < <(recorded_hosts "$STATE" tsplay)
 
 # Power off all hosts at once: each takes a few seconds to shut down.
 for h in "${hosts[@]}"; do stop_host "$h" & done

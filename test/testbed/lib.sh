@@ -7,6 +7,7 @@ STATE=$REPO/test/testbed/state
 CACHE=$REPO/.cache/testbed
 ROOTFS=$CACHE/rootfs
 BRIDGE=tsbr0
+source "$REPO/test/testbed/netns.sh"
 CONTROLLER_IP=10.77.0.1
 KEY=$STATE/id_ed25519
 
@@ -46,18 +47,7 @@ ensure_bridge() {
 }
 
 ensure_network() {
-  local h=$1 ns=tsplay-$1 veth=tsv-$1
-  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
-  # The peer is created directly inside the namespace, so it can be called eth0 there.
-  if ! ip link show "$veth" >/dev/null 2>&1; then
-    ip -n "$ns" link del eth0 2>/dev/null || true
-    ip link add "$veth" type veth peer name eth0 netns "$ns"
-  fi
-  ip link set "$veth" master "$BRIDGE" up
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
-  [[ $(ip -n "$ns" addr show dev eth0) == *" $(host_ip "$h")/24 "* ]] || ip -n "$ns" addr add "$(host_ip "$h")/24" dev eth0
-  # No default route on purpose: nothing from a test host may leave this machine.
+  attach_netns "tsplay-$1" "tsv-$1" "$BRIDGE" "$(host_ip "$1")/24"
 }
 
 ensure_overlay() {
