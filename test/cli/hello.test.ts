@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonLines, tsplay } from "./cli";
+import { tempDir } from "../temp-dir";
 
-const freshRoot = () => mkdtempSync(join(tmpdir(), "hello-"));
+const freshRoot = () => tempDir("tsplay-hello-");
 const hello = (root: string, ...more: string[]) => tsplay(["playbooks/hello.ts", "-i", "localhost", "-e", `root=${root}`, "--output", "json", ...more]);
 const changedTasks = (stdout: string) =>
   jsonLines(stdout)

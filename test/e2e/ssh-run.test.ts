@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, jsonLines, tsplay } from "../cli/cli";
 import { HOSTS, TESTBED_INVENTORY, TESTBED_KNOWN_HOSTS, onHost, testbedScript, testbedUp } from "./testbed";
+import { tempDir } from "../temp-dir";
 
-const scratch = () => mkdtempSync(join(tmpdir(), "tsplay-ssh-"));
+const scratch = () => tempDir("tsplay-ssh-");
 const statuses = (stdout: string, task: string) =>
   Object.fromEntries(
     jsonLines(stdout)

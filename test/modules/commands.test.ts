@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitWords } from "../../engine/split-words";
 import { assert, command, debug, shell, waitFor } from "../../modules";
 import { HOSTILE_NAMES, run } from "./context";
+import { tempDir } from "../temp-dir";
 
-const dir = () => mkdtempSync(join(tmpdir(), "cmd-"));
+const dir = () => tempDir("tsplay-cmd-");
 
 describe("command", () => {
   it("runs a program without a shell: metacharacters are plain arguments", async () => {

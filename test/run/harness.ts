@@ -1,6 +1,5 @@
 /** Runs a playbook object in-process against an INI inventory text, collecting events. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectionFactory } from "../../engine/connections/open";
 import type { Playbook } from "../../engine/dsl";
@@ -8,6 +7,7 @@ import { RunEventBus, type RunEvents } from "../../engine/events";
 import { loadInventory } from "../../engine/inventory";
 import { runPlaybook } from "../../engine/run/playbook-runner";
 import { defaultSettings, type RunSettings } from "../../engine/run/settings";
+import { tempDir } from "../temp-dir";
 
 export type HostResult = RunEvents["host-result"];
 
@@ -15,7 +15,7 @@ export type HostResult = RunEvents["host-result"];
 export const THREE_LOCAL = "[web]\nh1\nh2\n[db]\nh3\n[all:vars]\nansible_connection=local\n";
 
 export async function run(playbook: Playbook, inventoryText = THREE_LOCAL, settings: Partial<RunSettings> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "tsplay-run-"));
+  const dir = tempDir("tsplay-run-");
   const inventoryFile = join(dir, "hosts.ini");
   writeFileSync(inventoryFile, inventoryText);
   const inventory = await loadInventory([inventoryFile]);

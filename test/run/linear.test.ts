@@ -1,10 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { play, playbook, task } from "../../engine";
 import { command, debug } from "../../modules";
 import { run } from "./harness";
+import { tempDir } from "../temp-dir";
 
 describe("linear strategy", () => {
   it("runs each task on every host before the next task starts", async () => {
@@ -31,9 +29,9 @@ describe("linear strategy", () => {
           ],
         }),
       ]);
-    const wide = mkdtempSync(join(tmpdir(), "forks-"));
+    const wide = tempDir("tsplay-forks-");
     expect((await run(rendezvous(wide), undefined, { forks: 10 })).exitCode).toBe(0);
-    const narrow = mkdtempSync(join(tmpdir(), "forks-"));
+    const narrow = tempDir("tsplay-forks-");
     const bounded = await run(rendezvous(narrow), undefined, { forks: 2 });
     expect(bounded.results.map((e) => `${e.host}:${e.status}`).sort(), JSON.stringify(bounded.results)).toEqual(["h1:failed", "h2:failed", "h3:changed"]);
   });

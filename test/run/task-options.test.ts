@@ -1,16 +1,16 @@
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { play, playbook, task, type TaskItem } from "../../engine";
 import { command, debug, setFact, shell } from "../../modules";
 import { run } from "./harness";
+import { tempDir } from "../temp-dir";
 
 const onH1 = (tasks: TaskItem[]) => playbook([play({ name: "p", hosts: "h1", gatherFacts: false, tasks })]);
 
 describe("task options", () => {
   it("when skips a host; loop runs once per item with `item`", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "loop-"));
+    const dir = tempDir("tsplay-loop-");
     const pb = playbook([
       play({
         name: "p",
@@ -61,7 +61,7 @@ describe("task options", () => {
   });
 
   it("retries until the condition holds, with attempts in the result", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "retry-"));
+    const dir = tempDir("tsplay-retry-");
     const counter = join(dir, "n");
     const r = await run(
       onH1([
@@ -100,7 +100,7 @@ describe("task options", () => {
   });
 
   it("checkMode false runs a task for real under --check; true keeps it a dry run", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "check-"));
+    const dir = tempDir("tsplay-check-");
     const r = await run(
       onH1([
         task("real", command({ argv: ["touch", `${dir}/real`] }), { checkMode: false }),
@@ -112,7 +112,7 @@ describe("task options", () => {
     expect(existsSync(`${dir}/real`)).toBe(true);
     expect(existsSync(`${dir}/dry`)).toBe(false);
     expect(r.statusOf("dry", "h1")).toBe("changed");
-    const forced = mkdtempSync(join(tmpdir(), "check-"));
+    const forced = tempDir("tsplay-check-");
     await run(onH1([task("forced dry", command({ argv: ["touch", `${forced}/x`] }), { checkMode: true })]));
     expect(existsSync(`${forced}/x`)).toBe(false);
   });
