@@ -88,6 +88,9 @@ function hereDocText(input: Buffer): string | undefined {
 
 const newNonce = () => randomBytes(16).toString("hex");
 
+/** A command naming `$$` runs in a `/bin/sh -c` of its own (mode `x`), fed through base64. */
+const namesOwnPid = (line: string) => /\$\$|\$\{\$\}/.test(line);
+
 /** What the shell sent back for one command line. */
 type Outcome = { code: number; stdout: Buffer; stderr: Buffer } | "lost" | "abandoned";
 
@@ -191,9 +194,9 @@ export class RemoteShell {
     return shell;
   }
 
-  /** Whether this shell can feed `stdin` to a command (binary input needs base64 on the host). */
-  canFeed(stdin: Buffer | undefined): boolean {
-    return !stdin?.length || this.canDecode || hereDocText(stdin) !== undefined;
+  /** Whether this shell can feed `stdin` to the command `line` (binary input, and any input of a command naming `$$`, need base64 on the host). */
+  canFeed(line: string, stdin: Buffer | undefined): boolean {
+    return !stdin?.length || this.canDecode || (!namesOwnPid(line) && hereDocText(stdin) !== undefined);
   }
 
   /** Runs the shell command `line` on the host, as `/bin/sh -c` would; "lost" when the shell or the connection ended first. */
@@ -201,7 +204,7 @@ export class RemoteShell {
     if (this.pending) throw new Error("a remote shell runs one command at a time");
     const started = Date.now();
     const nonce = newNonce();
-    const needsOwnPid = /\$\$|\$\{\$\}/.test(line);
+    const needsOwnPid = namesOwnPid(line);
     const text = stdin && !needsOwnPid ? hereDocText(stdin) : undefined;
     const input = text !== undefined ? ` ${quote(text)}` : stdin && stdin.length > 0 ? ` ${quote(stdin.toString("base64"))}` : "";
     const mode = needsOwnPid ? "x" : text !== undefined ? "t" : input ? "b" : "e";

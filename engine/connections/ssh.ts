@@ -135,7 +135,7 @@ export class SshConnection extends Connection {
     try {
       const pool = (session.shells ??= new ShellPool(client, this.slots, Math.min(this.options.maxShells ?? DEFAULT_MAX_SHELLS, this.slots.limit - 1)));
       const shell = stdin && stdin.length > SHELL_STDIN_LIMIT ? undefined : await pool.acquire();
-      if (shell?.canFeed(stdin)) {
+      if (shell?.canFeed(prepared.shellLine, stdin)) {
         used("shell");
         try {
           result = await shell.run(prepared.shellLine, stdin, timeoutMs);
