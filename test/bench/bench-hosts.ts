@@ -5,14 +5,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { HOSTS, onHost as onTestHost, TESTBED_INVENTORY } from "../e2e/testbed";
 
 export const BENCH = import.meta.dirname;
 export const REPO = resolve(BENCH, "../..");
 export const STATE = join(BENCH, "state");
-const TESTBED_STATE = join(REPO, "test/testbed/state");
-export const TESTBED_INVENTORY = join(TESTBED_STATE, "inventory.ini");
 
 export interface Hosts {
   kind: string;
@@ -48,19 +47,20 @@ function inventoryHosts(file: string): { name: string; address: string; root?: s
   return hosts;
 }
 
-export const testbedUp = () => existsSync(TESTBED_INVENTORY);
-
 /** The shared test hosts h1..h3 (systemd containers); `npm run testbed:up` starts them. */
 export function testHosts(): Hosts {
-  const hosts = inventoryHosts(TESTBED_INVENTORY).slice(0, 3);
   const root = `/tmp/tsbench-${process.pid}`;
   return {
     kind: "test hosts (systemd containers)",
     inventory: TESTBED_INVENTORY,
-    names: hosts.map((h) => h.name),
-    roots: new Map(hosts.map((h) => [h.name, root])),
-    extraArgs: ["-e", `root=${root}`, "--limit", hosts.map((h) => h.name).join(",")],
-    onHost: (name, command) => sshOn(hosts.find((h) => h.name === name)!.address, join(TESTBED_STATE, "id_ed25519"), join(TESTBED_STATE, "known_hosts"), command),
+    names: [...HOSTS],
+    roots: new Map(HOSTS.map((h) => [h, root])),
+    extraArgs: ["-e", `root=${root}`, "--limit", HOSTS.join(",")],
+    onHost: (name, command) => {
+      const r = onTestHost(name, command);
+      if (r.code !== 0) throw new Error(`${name}: ${command.split("\n")[0]} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
   };
 }
 

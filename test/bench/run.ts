@@ -18,7 +18,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { BENCH, lightHosts, log, sh, STATE, testbedUp, testHosts } from "./bench-hosts";
+import { testbedUp } from "../e2e/testbed";
+import { BENCH, lightHosts, log, sh, STATE, testHosts } from "./bench-hosts";
 import { cluster, firstAndRerun, RESULTS, roundTrips, startup, type Cell } from "./measure";
 
 const WORKLOADS = ["startup", "tasks", "hosts", "cluster"];
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is missing: apt-get install -y ansible openssh-server`);
   }
   const options = parseOptions(process.argv.slice(2));
-  if ((options.only.has("tasks") || options.only.has("cluster")) && !testbedUp()) throw new Error("the tasks and cluster workloads need the test hosts: npm run testbed:up");
+  if ((options.only.has("tasks") || options.only.has("cluster")) && !testbedUp) throw new Error("the tasks and cluster workloads need the test hosts: npm run testbed:up");
   mkdirSync(RESULTS, { recursive: true });
   const info = machine();
   log(`machine: ${info.nproc} CPUs, load ${info.loadavgAtStart.join(" ")}, ${info.ansible}, node ${info.node}`);

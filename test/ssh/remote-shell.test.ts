@@ -4,17 +4,16 @@
  * Every case runs both ways (maxShells 4 and 0) and the two must agree.
  */
 import { createHash } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { SshConnection } from "../../engine/connections/ssh";
 import { sh } from "../../engine/shell";
-import { isRoot, KNOWN_HOSTS, readTestbed, type TestHost } from "./test-hosts";
+import { addressOf, HOSTS, TESTBED_KEY, TESTBED_KNOWN_HOSTS, testbedUp } from "../e2e/testbed";
 
-describe.skipIf(!isRoot)("remote shells on a test host", () => {
-  let host: TestHost;
-  let keyFile: string;
+describe.skipIf(!testbedUp)("remote shells on a test host", () => {
+  const host = HOSTS[0];
   const opened: SshConnection[] = [];
   const connect = (maxShells: number) => {
-    const conn = new SshConnection(host.name, { address: host.address, user: "root", privateKeyFile: keyFile, knownHostsFile: KNOWN_HOSTS, maxShells });
+    const conn = new SshConnection(host, { address: addressOf(host), user: "root", privateKeyFile: TESTBED_KEY, knownHostsFile: TESTBED_KNOWN_HOSTS, maxShells });
     opened.push(conn);
     return conn;
   };
@@ -29,11 +28,6 @@ describe.skipIf(!isRoot)("remote shells on a test host", () => {
     return a;
   };
 
-  beforeAll(() => {
-    const testbed = readTestbed();
-    host = testbed.hosts[0]!;
-    keyFile = testbed.keyFile;
-  });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((c) => c.close()));
   });

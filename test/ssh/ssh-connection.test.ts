@@ -11,9 +11,34 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { UnreachableError } from "../../engine/connection";
 import { SshConnection, type SshOptions } from "../../engine/connections/ssh";
 import { sh } from "../../engine/shell";
-import { isRoot, KNOWN_HOSTS, readTestbed, type TestHost } from "./test-hosts";
+
+const STATE = join(import.meta.dirname, "..", "testbed", "state");
+const INVENTORY = join(STATE, "inventory.ini");
+const KNOWN_HOSTS = join(STATE, "known_hosts");
+const isRoot = process.getuid?.() === 0;
 
 if (!isRoot) console.warn("skipping the SSH tests against the test hosts: booting them needs root");
+
+interface TestHost {
+  name: string;
+  address: string;
+}
+
+/** The few inventory.ini lines up.sh writes: `hN ansible_host=ADDRESS` and the key file. */
+function readTestbed(): { hosts: TestHost[]; keyFile: string } {
+  if (!existsSync(INVENTORY)) {
+    throw new Error(`no test hosts: ${INVENTORY} is missing. Start them with: npm run testbed:up`);
+  }
+  const hosts: TestHost[] = [];
+  let keyFile = "";
+  for (const line of readFileSync(INVENTORY, "utf8").split("\n")) {
+    const host = /^(h\d+)\s+ansible_host=(\S+)/.exec(line);
+    if (host) hosts.push({ name: host[1]!, address: host[2]! });
+    const key = /^ansible_ssh_private_key_file=(.+)$/.exec(line);
+    if (key) keyFile = key[1]!;
+  }
+  return { hosts, keyFile };
+}
 
 describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
   let hosts: TestHost[];
