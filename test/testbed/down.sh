@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Powers off every test host that up.sh recorded and removes its overlay mount, network
-# namespace, veth and state; then the bridge. Keeps the cached root filesystem and the
-# controller key pair. Safe to run twice, or when nothing is up.
+# namespace, veth and state; then the package mirror's server and the bridge. Keeps the
+# cached root filesystem and mirror, and the controller key pair. Safe to run twice, or
+# when nothing is up.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -22,6 +23,7 @@ for h in "${hosts[@]}"; do
   # --one-file-system: never follow into a mount that is somehow still there.
   rm -rf --one-file-system "${STATE:?}/$h"
 done
+stop_mirror
 if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link del "$BRIDGE"; fi
 rm -f "$STATE/inventory.ini" "$STATE/known_hosts" "$STATE/size"
 echo "testbed: down (${#hosts[@]} hosts removed)"

@@ -10,6 +10,7 @@ BRIDGE=tsbr0
 source "$REPO/test/testbed/netns.sh"
 CONTROLLER_IP=10.77.0.1
 KEY=$STATE/id_ed25519
+source "$REPO/test/testbed/mirror.sh"
 
 die() { echo "testbed: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mounts, network namespaces)"
@@ -93,6 +94,7 @@ configure_host() {
   install -d -m 0700 "$root/home/tsplay/.ssh"
   echo "$pub" | write_if_changed "$root/home/tsplay/.ssh/authorized_keys" 0600
   chown -R "$uid" "$root/home/tsplay/.ssh"
+  host_apt_config "$root"
 }
 
 # The cgroups a host's nspawn runs in, one per hierarchy nspawn uses. nspawn makes
@@ -119,8 +121,22 @@ remove_cgroups() {
   done
 }
 
+# What docker.io needs inside a host, each found missing by its own error (dockerd 20.10,
+# runc 1.1, on cgroup v2 and on a v1/hybrid machine alike):
+# - CAP_NET_ADMIN: iptables ("iptables -t nat -N DOCKER: ... Permission denied"), conntrack;
+# - /proc/sys/net writable: ip_forward and the bridge's sysctls ("read-only file system");
+# - the unified cgroup hierarchy: on a v1/hybrid machine runc otherwise fails
+#   "mkdir /sys/fs/cgroup/cpuset/docker: read-only file system" (the container's cgroups
+#   stay below its own on the machine, in either layout);
+# - the keyring syscalls: "unable to join session keyring: ... operation not permitted";
+# - bpf: "bpf_prog_query(BPF_CGROUP_DEVICE) failed: operation not permitted" (runc's device
+#   control on cgroup v2).
+# Storage: overlay2 cannot mount on the host's overlay root; dockerd falls back to vfs.
+NSPAWN_ENV=(SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 SYSTEMD_NSPAWN_API_VFS_WRITABLE=network)
+NSPAWN_DOCKER=(--capability=CAP_NET_ADMIN "--system-call-filter=@keyring bpf")
+
 boot_host() {
-  local h=$1 dir=$STATE/$1 pid
+  local h=$1 dir=$STATE/$1 pid i
   [ -z "$(host_pid "$h")" ] || return 0
   kill_leftovers "$h"
   # setsid: the container must outlive this script and the terminal or test runner that
@@ -136,11 +152,21 @@ boot_host() {
       fd=${fd##*/}
       if ((fd > 2)); then eval "exec $fd>&-"; fi
     done
-    exec setsid systemd-nspawn -D "$dir/root" --boot --machine="tsplay-$h" --register=no --keep-unit \
-      --network-namespace-path="/run/netns/tsplay-$h" --resolv-conf=off
+    exec env "${NSPAWN_ENV[@]}" setsid systemd-nspawn -D "$dir/root" --boot --machine="tsplay-$h" --register=no --keep-unit \
+      --network-namespace-path="/run/netns/tsplay-$h" --resolv-conf=off "${NSPAWN_DOCKER[@]}"
   ) </dev/null >"$dir/console.log" 2>&1 &
   pid=$!
   echo "$pid" > "$dir/pid"
+  # host_pid recognises nspawn by its command line: until the subshell has exec'ed it (which
+  # takes a while on a slow machine), the host would look stopped to wait_ssh.
+  for i in $(seq 1 100); do
+    [ -n "$(host_pid "$h")" ] && return 0
+    [ -d "/proc/$pid" ] || break
+    sleep 0.1
+  done
+  echo "testbed: $h: systemd-nspawn did not start; console:" >&2
+  tail -n 30 "$dir/console.log" >&2 || true
+  exit 1
 }
 
 # Waits until each host's sshd sends its banner, within one overall deadline.

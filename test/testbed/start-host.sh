@@ -9,6 +9,7 @@ h=${1:-}
 [ -d "$ROOTFS" ] && [ -f "$KEY" ] || die "run up.sh first"
 lock_testbed
 ensure_bridge
+start_mirror
 ensure_overlay "$h"
 configure_host "$h" "$(cat "$STATE/size")"
 ensure_network "$h"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boots N real Debian test hosts (h1..hN, 10.77.0.11..) as systemd-nspawn containers with
-# sshd, and writes state/inventory.ini and state/known_hosts for them. Idempotent: hosts
+# sshd, serves them a package mirror (mirror.sh), and writes state/inventory.ini and state/known_hosts for them. Idempotent: hosts
 # already up are left as they are; a half-made host is completed. Usage: up.sh [N]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ N=${1:-3}
 
 install_packages() {
   local missing=() pkg
-  for pkg in debootstrap systemd-container openssh-client iproute2; do
+  for pkg in debootstrap systemd-container openssh-client iproute2 dpkg-dev; do
     [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == "install ok installed" ]] || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -72,6 +72,8 @@ build_rootfs() {
   printf 'tsplay ALL=(ALL:ALL) NOPASSWD: ALL\n' >"$tmp/etc/sudoers.d/tsplay"
   chmod 0440 "$tmp/etc/sudoers.d/tsplay"
   rm -rf "$tmp"/var/cache/apt/archives/*.deb
+  # lists of a mirror the hosts cannot reach: their apt source is the testbed's (mirror.sh)
+  find "$tmp/var/lib/apt/lists" -maxdepth 1 -type f -delete
   mv "$tmp" "$ROOTFS"
 }
 
@@ -102,6 +104,7 @@ write_inventory() {
 lock_testbed
 install_packages
 build_rootfs
+build_mirror
 mkdir -p "$STATE"
 [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C tsplay-testbed -f "$KEY"
 echo "$N" >"$STATE/size"
@@ -109,6 +112,7 @@ echo "$N" >"$STATE/size"
 hosts=()
 for i in $(seq 1 "$N"); do hosts+=("h$i"); done
 ensure_bridge
+start_mirror
 for h in "${hosts[@]}"; do
   ensure_overlay "$h"
   configure_host "$h" "$N"
