@@ -7,9 +7,12 @@
  * One round trip reads what is installed (`dpkg-query`), how old the package lists are
  * (with `updateCache`) and, for `latest`, the installed and candidate versions
  * (`apt-cache policy`). `apt-get update` runs when `updateCache` is set and the lists are
- * older than `cacheValidTime` seconds (always, without it); like Ansible, refreshing the
- * lists alone is not a change. `latest` is judged against the lists as they are before
+ * older than `cacheValidTime` seconds (always, without it; and whenever the host has no
+ * package lists at all); like Ansible, refreshing the lists alone is not a change. `latest` is judged against the lists as they are before
  * that refresh, in --check and in a real run alike. `name=version` asks for that version.
+ * `policyRcD: 101` (Ansible's `policy_rc_d`) keeps the packages from starting their
+ * services while they install (Debian starts them by default): a role that configures a
+ * service starts it once its configuration is in place.
  */
 import { defineModule, ModuleFailure, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { describeChanges, hasChanges, namesProblem, packageChanges, packageList, tail, type PackageResult, type PackageState } from "../engine/package-plan";
@@ -30,6 +33,8 @@ export interface AptArgs {
   purge?: boolean;
   /** false: --no-install-recommends */
   installRecommends?: boolean;
+  /** the exit code /usr/sbin/policy-rc.d gives during the change; 101 forbids starting services */
+  policyRcD?: number;
 }
 
 // apt's own stamp (written by its periodic job); refreshed here after each update, since
@@ -68,7 +73,8 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<A
   const names = specs.map(bareName);
   const state = args.state ?? "present";
   const lines = [`echo @@dpkg`, sh`dpkg-query -W -f '\${Package}\\t\${Status}\\t\${Version}\\n' -- ${names} 2>/dev/null; true`];
-  if (args.updateCache) lines.push(sh`echo "@@age=$(( $(date +%s) - $(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0) ))"`);
+  // no lists at all (a fresh host, or lists removed) is never fresh, whatever the folder's time
+  if (args.updateCache) lines.push(sh`if ls /var/lib/apt/lists/ | grep -q _Packages; then echo "@@age=$(( $(date +%s) - $(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0) ))"; fi`);
   if (state === "latest" && names.length) lines.push(`echo @@policy`, sh`apt-cache policy -- ${names}`);
   const read = names.length || args.updateCache ? await ctx.conn.run(lines.join("\n")) : { code: 0, stdout: "", stderr: "" };
   if (read.code !== 0) throw new ModuleFailure(`could not read installed packages: ${read.stderr.trim() || `exit code ${read.code}`}`);
@@ -93,6 +99,7 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<A
   const install = [...changes.install, ...changes.upgrade];
   const steps = [
     updateCache ? sh`apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}` : "",
+    hasChanges(changes) && args.policyRcD !== undefined ? policyRcD(args.policyRcD) : "",
     install.length ? sh`apt-get install -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ` + recommends + sh`-- ${install}` : "",
     changes.remove.length ? sh`apt-get ${args.purge ? "purge" : "remove"} -y -q -o DPkg::Lock::Timeout=120 -- ${changes.remove}` : "",
   ].filter(Boolean);
@@ -108,6 +115,18 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<A
   };
 }
 
+/**
+ * Puts a policy-rc.d answering `code` in place for the rest of the script; a policy-rc.d
+ * that was there before comes back afterwards, whatever happens.
+ */
+function policyRcD(code: number): string {
+  return [
+    `if [ -e /usr/sbin/policy-rc.d ]; then mv -f /usr/sbin/policy-rc.d /usr/sbin/policy-rc.d.tsplay-saved; fi`,
+    `trap 'rm -f /usr/sbin/policy-rc.d; if [ -e /usr/sbin/policy-rc.d.tsplay-saved ]; then mv -f /usr/sbin/policy-rc.d.tsplay-saved /usr/sbin/policy-rc.d; fi' EXIT`,
+    sh`printf '#!/bin/sh\nexit %s\n' ${code} > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d`,
+  ].join("\n");
+}
+
 export const apt: ModuleFunction<AptArgs, AptResult> = defineModule({
   name: "apt",
   args: {
@@ -117,6 +136,7 @@ export const apt: ModuleFunction<AptArgs, AptResult> = defineModule({
     cacheValidTime: { type: "number", doc: "seconds" },
     purge: { type: "boolean" },
     installRecommends: { type: "boolean" },
+    policyRcD: { type: "number", doc: "exit code of /usr/sbin/policy-rc.d while installing; 101 keeps services from starting" },
   },
   check: (args) => (args.name === undefined ? (args.updateCache ? undefined : "give 'name', or 'updateCache: true'") : namesProblem(args.name)),
   plan: (ctx, args) => planApt(ctx, args as AptArgs),

@@ -8,6 +8,8 @@ export const TESTBED_STATE = `${TESTBED_SCRIPTS}/state`;
 export const TESTBED_INVENTORY = `${TESTBED_STATE}/inventory.ini`;
 export const TESTBED_KNOWN_HOSTS = `${TESTBED_STATE}/known_hosts`;
 export const TESTBED_KEY = `${TESTBED_STATE}/id_ed25519`;
+/** the hosts' apt repository (test/testbed/mirror.sh), cached beside the root filesystem */
+export const TESTBED_MIRROR = resolve(TESTBED_SCRIPTS, "../../.cache/testbed/mirror");
 export const HOSTS = ["h1", "h2", "h3"] as const;
 export const addressOf = (host: string) => `10.77.0.${10 + Number(host.slice(1))}`;
 
@@ -15,11 +17,11 @@ export const addressOf = (host: string) => `10.77.0.${10 + Number(host.slice(1))
 export const testbedUp = existsSync(TESTBED_INVENTORY);
 
 /** Runs a shell command on a test host as root through the system's ssh client. */
-export function onHost(host: string, command: string): { code: number | null; stdout: string; stderr: string } {
+export function onHost(host: string, command: string, input?: Buffer): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(
     "ssh",
     ["-i", TESTBED_KEY, "-o", `UserKnownHostsFile=${TESTBED_KNOWN_HOSTS}`, "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", `root@${addressOf(host)}`, command],
-    { encoding: "utf8", timeout: 60_000 },
+    { encoding: "utf8", timeout: 60_000, input },
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
