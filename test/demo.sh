@@ -6,11 +6,13 @@
 #   bash test/demo.sh -- --check      # extra arguments after -- go to tsplay
 #   bash test/demo.sh --clean         # remove what the playbook installed on the test hosts
 #
-# No Kubernetes, flannel or docker binaries can be installed on the test hosts (no route
-# out, no packages): the artifacts folder written here holds STAND-INS, small sh scripts
-# named like the real binaries, that refuse any flag the real component of the guide's
-# version does not have and then stay running, so systemd units, handlers and restarts are
-# exercised for real. etcd is real: Debian's etcd-server on the hosts (etcd_from: packages).
+# Real on the test hosts: etcd (Debian's etcd-server), docker (Debian's docker.io, with its
+# containerd and runc) and conntrack, which the playbook installs through apt from the
+# testbed's package mirror (test/testbed/mirror.sh). No Kubernetes or flannel binary exists
+# for them: the artifacts folder written here holds STAND-INS, small sh scripts named like
+# the real binaries, that refuse any flag the real component of the guide's version does not
+# have and then stay running (flanneld takes a real subnet lease in etcd first), so systemd
+# units, handlers and restarts are exercised for real.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -61,10 +63,10 @@ pki_dir: $out/pki
 artifacts_dir: $out/artifacts
 etcd_from: packages
 etcd_packages: [etcd-server, etcd-client]
-docker_from: artifacts
+docker_from: packages
+docker_packages: [docker.io]
 conntrack_packages: [conntrack]
-# the hosts have no route to a package mirror: conntrack is not installed (see README)
-install_packages: false
+install_packages: true
 # no kube-apiserver runs (stand-ins): skip the kubectl steps against it
 kube_api_tasks: false
 YAML
@@ -72,4 +74,11 @@ bash "$here/cluster/write-stand-ins.sh" "$out/artifacts"
 
 $prepare_only && exit 0
 cd "$repo"
-exec ./bin/tsplay.js playbooks/cluster.ts -i "$out/inventory" -e "@$out/testbed.yaml" "$@"
+./bin/tsplay.js playbooks/cluster.ts -i "$out/inventory" -e "@$out/testbed.yaml" "$@" || exit $?
+[[ " $* " == *" --check "* || " $* " == *" -C "* ]] && exit 0
+echo
+echo "docker on flannel's subnet (flanneld's lease in etcd, docker0 of Debian's dockerd):"
+for ip in 10.77.0.11 10.77.0.12 10.77.0.13; do
+  ssh -i "$state/id_ed25519" -o UserKnownHostsFile="$state/known_hosts" -o BatchMode=yes "root@$ip" \
+    'printf "%s  %s  docker0 %s\n" "$(hostname)" "$(grep FLANNEL_SUBNET /run/flannel/subnet.env)" "$(ip -4 -o addr show docker0 | awk "{print \$4}")"' || true
+done

@@ -3,9 +3,12 @@
  * package manager (`docker_packages`) or, with docker_from: artifacts, dockerd from the
  * unpacked static release; joined to flannel's subnet through /run/flannel/docker, with the
  * cgroup driver kubelet uses. The unit lives in /etc/systemd/system, above the package's.
+ * With Debian's docker.io, the unit uses the package's docker.socket and containerd service
+ * as the packaged unit does.
  */
 import { handler, role, task } from "../../engine";
-import { copy, pkg, systemd } from "../../modules";
+import { copy, systemd } from "../../modules";
+import { packagesTask } from "../shared/packages";
 import { unitFile } from "../shared/unit";
 
 const restartDocker = handler("restart docker", systemd({ name: "docker", state: "restarted" }));
@@ -16,7 +19,7 @@ export const docker = role({
   dir: import.meta.dirname,
   handlers: [restartDocker],
   tasks: [
-    task("docker packages", pkg({ name: (h) => h.vars.docker_packages as string[] }), { when: (h) => !fromArtifacts(h) && h.vars.install_packages !== false }),
+    packagesTask("docker packages", (h) => h.vars.docker_packages as string[], (h) => !fromArtifacts(h)),
     task("dockerd from the release", copy({ src: "{{artifacts_dir}}/docker/dockerd", dest: "/usr/local/bin/dockerd", mode: "0755" }), { when: fromArtifacts, notify: [restartDocker] }),
     ...unitFile("docker.service", { notify: [restartDocker] }),
     task("docker enabled and running", systemd({ name: "docker", state: "started", enabled: true })),

@@ -7,7 +7,7 @@
 import { handler, play, role, task, topic } from "../../engine";
 import { copy, file, setFact, shell, systemd, template } from "../../modules";
 import { etcdctl } from "../../modules/etcdctl";
-import { pkg } from "../../modules/package";
+import { packagesTask } from "../shared/packages";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
 import { unitFile } from "../shared/unit";
 
@@ -28,7 +28,7 @@ export const etcd = role({
   dir: import.meta.dirname,
   handlers: [scheduleRestart],
   tasks: [
-    task("etcd packages", pkg({ name: (h) => h.vars.etcd_packages as string[] }), { when: (h) => !fromArtifacts(h) && h.vars.install_packages !== false }),
+    packagesTask("etcd packages", (h) => h.vars.etcd_packages as string[], (h) => !fromArtifacts(h)),
     task(
       "etcd binaries from the release",
       copy({ src: "{{artifacts_dir}}/etcd-{{etcd_version}}-linux-amd64/{{item}}", dest: "/usr/local/bin/{{item}}", mode: "0755" }),

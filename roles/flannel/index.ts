@@ -4,7 +4,8 @@
  * unit, ordered before docker. flanneld writes /run/flannel/docker for docker (2.7.1).
  */
 import { handler, role, task } from "../../engine";
-import { copy, etcdctl, file, pkg, systemd, template } from "../../modules";
+import { copy, etcdctl, file, systemd, template } from "../../modules";
+import { packagesTask } from "../shared/packages";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
 import { unitFile } from "../shared/unit";
 
@@ -16,7 +17,7 @@ export const flannel = role({
   dir: import.meta.dirname,
   handlers: [restartFlanneld],
   tasks: [
-    task("flannel package", pkg({ name: "flannel" }), { when: (h) => !fromArtifacts(h) && h.vars.install_packages !== false }),
+    packagesTask("flannel package", "flannel", (h) => !fromArtifacts(h)),
     task(
       "flannel binaries from the release",
       copy({ src: "{{artifacts_dir}}/flannel-{{flannel_version}}/{{item}}", dest: "/usr/local/bin/{{item}}", mode: "0755" }),

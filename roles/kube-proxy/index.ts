@@ -4,7 +4,8 @@
  * the unit, /etc/kubernetes/proxy and kube-proxy.kubeconfig.
  */
 import { handler, role, task } from "../../engine";
-import { pkg, systemd, template } from "../../modules";
+import { systemd, template } from "../../modules";
+import { packagesTask } from "../shared/packages";
 import { kubernetesBinary } from "../shared/kubernetes-files";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
 import { unitFile } from "../shared/unit";
@@ -16,7 +17,7 @@ export const kubeProxy = role({
   dir: import.meta.dirname,
   handlers: [restartKubeProxy],
   tasks: [
-    task("conntrack", pkg({ name: (h) => h.vars.conntrack_packages as string[] }), { when: (h) => h.vars.install_packages !== false }),
+    packagesTask("conntrack", (h) => h.vars.conntrack_packages as string[]),
     kubernetesBinary("kube-proxy", [restartKubeProxy]),
     // kube-proxy.kubeconfig and /etc/kubernetes/config come from the cluster-files role
     restartForSharedFiles("kube-proxy", ["changed_kube_proxy_kubeconfig", "changed_kube_config"], [restartKubeProxy]),

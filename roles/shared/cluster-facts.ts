@@ -50,7 +50,9 @@ export const clusterFacts = () =>
       etcd_bin: (h) => (h.vars.etcd_from === "packages" ? "/usr/bin/etcd" : "/usr/local/bin/etcd"),
       flanneld_bin: (h) => (h.vars.flannel_from === "packages" ? "/usr/bin/flanneld" : "/usr/local/bin/flanneld"),
       mk_docker_opts_bin: (h) => (h.vars.flannel_from === "packages" ? "/usr/libexec/flannel/mk-docker-opts.sh" : "/usr/local/bin/mk-docker-opts.sh"),
-      dockerd_bin: (h) => (h.vars.docker_from === "packages" ? "/usr/bin/dockerd" : "/usr/local/bin/dockerd"),
+      // Debian's docker.io: dockerd in /usr/sbin, started through docker.socket, with containerd as a service of its own
+      dockerd_bin: (h) => (h.vars.docker_from !== "packages" ? "/usr/local/bin/dockerd" : h.facts.os_family === "Debian" ? "/usr/sbin/dockerd" : "/usr/bin/dockerd"),
+      docker_debian_package: (h) => h.vars.docker_from === "packages" && h.facts.os_family === "Debian",
       // the etcdctl module's default connection: the member certificate, which flanneld also uses
       etcd_client: (h) => ({
         endpoints: groupOf(h, "etcd").map((n) => `https://${addressOf(h, n)}:2379`),

@@ -62,12 +62,47 @@ stand_in "$k8s/kubelet" "kubelet v1.8.4" plain "" $common \
 stand_in "$k8s/kube-proxy" "kube-proxy v1.8.4" plain "" $common \
   master kubeconfig bind-address hostname-override cluster-cidr masquerade-all proxy-mode
 
-# flanneld: a subnet per host from the last octet of its public address, written as flannel does
-stand_in "$dest/flannel-v0.7.1/flanneld" "flanneld v0.7.1" notify \
-  'mkdir -p /run/flannel
-for arg in "$@"; do case "$arg" in -public-ip=*) ip=${arg#-public-ip=} ;; esac; done
-n=${ip##*.}
-printf "FLANNEL_NETWORK=172.30.0.0/16\nFLANNEL_SUBNET=172.30.%s.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n" "$n" > /run/flannel/subnet.env' \
+# flanneld: takes a subnet lease in etcd (v2 API) as flannel 0.7 does: its own lease again
+# if one names its public address, else the first free subnet of the network config (a
+# PREFIX/subnets/A.B.C.D-LEN key, made only if absent, with a 24 h TTL), then writes
+# /run/flannel/subnet.env from it. It neither renews the lease nor sets up routes.
+flanneld_lease=$(cat <<'PRELUDE'
+python3 - "$@" <<'PY' || exit 1
+import ipaddress, json, os, subprocess, sys
+opts = dict(a.lstrip("-").split("=", 1) for a in sys.argv[1:] if "=" in a)
+prefix, ip = opts["etcd-prefix"], opts["public-ip"]
+def etcd(*args):
+    tls = ["--ca-file", opts["etcd-cafile"], "--cert-file", opts["etcd-certfile"], "--key-file", opts["etcd-keyfile"]]
+    return subprocess.run(["etcdctl", "--endpoints", opts["etcd-endpoints"], *tls, *args], env=dict(os.environ, ETCDCTL_API="2"), capture_output=True, text=True)
+got = etcd("get", prefix + "/config")
+if got.returncode:
+    sys.exit("flanneld (stand-in): no network config at %s/config: %s" % (prefix, got.stderr.strip()))
+config = json.loads(got.stdout)
+network, length = ipaddress.ip_network(config["Network"]), int(config.get("SubnetLen", 24))
+backend = config.get("Backend", {}).get("Type", "udp")
+lease = None
+for key in etcd("ls", prefix + "/subnets").stdout.split():
+    if json.loads(etcd("get", key).stdout or "{}").get("PublicIP") == ip:
+        lease = key.rsplit("/", 1)[1]
+        break
+for subnet in list(network.subnets(new_prefix=length))[1:] if lease is None else []:
+    key = "%s-%d" % (subnet.network_address, length)
+    made = etcd("mk", "--ttl", "86400", "%s/subnets/%s" % (prefix, key), json.dumps({"PublicIP": ip, "BackendType": backend}))
+    if made.returncode == 0:
+        lease = key
+        break
+    if "already exists" not in made.stderr:
+        sys.exit("flanneld (stand-in): could not take a lease: " + made.stderr.strip())
+if lease is None:
+    sys.exit("flanneld (stand-in): no free subnet in " + str(network))
+subnet = ipaddress.ip_network(lease.replace("-", "/"))
+os.makedirs("/run/flannel", exist_ok=True)
+with open("/run/flannel/subnet.env", "w") as env:
+    env.write("FLANNEL_NETWORK=%s\nFLANNEL_SUBNET=%s/%d\nFLANNEL_MTU=%d\nFLANNEL_IPMASQ=false\n" % (network, subnet.network_address + 1, length, 1450 if backend == "vxlan" else 1500))
+PY
+PRELUDE
+)
+stand_in "$dest/flannel-v0.7.1/flanneld" "flanneld v0.7.1" notify "$flanneld_lease" \
   etcd-endpoints etcd-prefix etcd-cafile etcd-certfile etcd-keyfile iface public-ip ip-masq subnet-file v
 # mk-docker-opts.sh: -k KEY -d FILE, from /run/flannel/subnet.env, as the real script writes it
 cat > "$dest/flannel-v0.7.1/mk-docker-opts.sh" <<'SH'
@@ -80,4 +115,5 @@ printf 'DOCKER_OPT_BIP="--bip=%s"\nDOCKER_OPT_IPMASQ="--ip-masq=true"\nDOCKER_OP
   "$FLANNEL_SUBNET" "$FLANNEL_MTU" "$key" "$FLANNEL_SUBNET" "$FLANNEL_MTU" > "$file"
 SH
 chmod 0755 "$dest/flannel-v0.7.1/mk-docker-opts.sh"
-stand_in "$dest/docker/dockerd" "dockerd 17.12" notify "" bip ip-masq mtu exec-opt H host iptables log-level
+# dockerd: only for docker_from: artifacts; the tests install Debian's docker.io instead
+stand_in "$dest/docker/dockerd" "dockerd 17.12" notify "" bip ip-masq mtu exec-opt H host iptables log-level containerd

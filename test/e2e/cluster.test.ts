@@ -1,9 +1,11 @@
 /**
  * playbooks/cluster.ts on the three test hosts (h1 master; h1-h3 etcd members and nodes),
  * with the inventory and stand-ins test/demo.sh writes. Real: the 3-member TLS etcd cluster
- * (Debian's etcd), the flannel config in etcd, certificates (openssl), kubeconfigs
- * (kubectl config view), units (systemd-analyze verify, systemd running them). STAND-INS:
- * kube-*, kubelet, flanneld, mk-docker-opts.sh and dockerd (test/cluster/write-stand-ins.sh).
+ * (Debian's etcd), the flannel config and flannel's subnet leases in etcd, docker (Debian's
+ * docker.io, installed by the playbook from the testbed's mirror, running containers),
+ * conntrack, certificates (openssl), kubeconfigs (kubectl config view), units
+ * (systemd-analyze verify, systemd running them). STAND-INS: kube-*, kubelet, flanneld and
+ * mk-docker-opts.sh (test/cluster/write-stand-ins.sh).
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,7 +17,7 @@ import type { Task, TaskItem } from "../../engine";
 import { clusterFiles } from "../../roles/cluster-files";
 import { kubelet } from "../../roles/kubelet";
 import { REPO, jsonLines } from "../cli/cli";
-import { HOSTS, onHost, testbedUp } from "./testbed";
+import { addressOf, HOSTS, onHost, TESTBED_MIRROR, testbedUp } from "./testbed";
 
 const RUN_TIMEOUT = 300_000;
 const SERVICES = { all: ["etcd", "flanneld", "docker", "kubelet", "kube-proxy"], master: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] };
@@ -59,6 +61,23 @@ const cleanHosts = () => {
   const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
   for (const host of HOSTS) onHost(host, script);
 };
+/** flanneld's leases in etcd: host → its subnet ("172.30.2.0/24"), by the lease's PublicIP */
+const leases = () => {
+  const keys = sh("h1", `${ETCD_V2} ls /kube-centos/network/subnets`).trim().split("\n");
+  const byAddress = Object.fromEntries(keys.map((key) => [JSON.parse(sh("h1", `${ETCD_V2} get ${key}`)).PublicIP, key.split("/").pop()!.replace("-", "/")]));
+  return Object.fromEntries(HOSTS.map((host) => [host, byAddress[addressOf(host)] as string]));
+};
+/** a container image made of Debian's busybox-static from the mirror: no registry is reachable */
+const busyboxImage = () => {
+  const work = mkdtempSync(join(tmpdir(), "tsplay-busybox-"));
+  try {
+    const made = spawnSync("bash", ["-c", 'set -e; dpkg-deb -x "$1"/busybox-static_*.deb "$2/deb"; mkdir -p "$2/root/bin"; cp "$2/deb/bin/busybox" "$2/root/bin/"; for a in sh ip; do ln -s busybox "$2/root/bin/$a"; done; tar -C "$2/root" -cf - .', "-", TESTBED_MIRROR, work], { maxBuffer: 64 * 1024 * 1024 });
+    expect(made.status, String(made.stderr)).toBe(0);
+    return made.stdout;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+};
 const names = (items: TaskItem[]): string[] => items.flatMap((t) => (t.kind === "block" ? names(t.tasks) : t.kind === "flush" ? [] : [t.name]));
 
 describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
@@ -84,6 +103,8 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     expect(real.code, real.out).toBe(0);
     expect(changed(real.events)).toEqual(changed(check.events));
     expect(changed(real.events)).toContain("h3:kube-proxy enabled and running");
+    // the packages come from the testbed's mirror, installed by the playbook itself
+    for (const host of HOSTS) expect(changed(real.events)).toEqual(expect.arrayContaining([`${host}:docker packages`, `${host}:conntrack`]));
   });
 
   it("makes a healthy 3-member etcd cluster with TLS for clients and peers, holding flannel's network config", () => {
@@ -123,21 +144,41 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     }
   });
 
-  it("installs units systemd accepts, enabled and running, docker on flannel's subnet", () => {
+  it("installs units systemd accepts, enabled and running, Debian's docker on flannel's subnet, conntrack", () => {
+    const subnets = leases();
     for (const host of HOSTS) {
       const units = host === "h1" ? [...SERVICES.all, ...SERVICES.master] : SERVICES.all;
       sh(host, `systemd-analyze verify ${units.map((u) => `/etc/systemd/system/${u}.service`).join(" ")}`);
       expect(sh(host, `systemctl is-active ${units.join(" ")}`).trim().split("\n")).toEqual(units.map(() => "active"));
       expect(sh(host, `systemctl is-enabled ${units.join(" ")}`).trim().split("\n")).toEqual(units.map(() => "enabled"));
-      expect(sh(host, "cat /run/flannel/docker")).toContain(`DOCKER_NETWORK_OPTIONS=" --bip=172.30.1${host.slice(1)}.1/24`);
+      const bip = subnets[host]!.replace(".0/", ".1/");
+      expect(sh(host, "cat /run/flannel/docker")).toContain(`DOCKER_NETWORK_OPTIONS=" --bip=${bip} --ip-masq=true --mtu=1500"`);
       const dockerd = sh(host, "cat /proc/$(systemctl show -p MainPID --value docker)/cmdline | tr '\\0' ' '");
-      expect(dockerd).toContain(`--bip=172.30.1${host.slice(1)}.1/24`);
-      expect(dockerd).toContain("--exec-opt=native.cgroupdriver=systemd");
+      expect(dockerd).toMatch(new RegExp(`^/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock --bip=${bip} --ip-masq=true --mtu=1500 --exec-opt=native.cgroupdriver=systemd $`));
+      expect(sh(host, "docker info --format '{{.CgroupDriver}} {{.ServerVersion}}'")).toMatch(/^systemd 20\.10\./);
+      expect(sh(host, "ip -4 -o addr show docker0")).toContain(`inet ${bip} `);
+      expect(sh(host, "dpkg-query -W -f '${db:Status-Abbrev}${Package}\\n' docker.io conntrack")).toBe("ii conntrack\nii docker.io\n");
+      // real conntrack, reading the host's own connection table
+      expect(sh(host, "conntrack -L -p tcp 2>&1")).toMatch(/flow entries have been shown/);
     }
     expect(onHost("h2", "systemctl is-active kube-apiserver").stdout.trim()).not.toBe("active");
     // the stand-ins are strict: a flag the real kubelet 1.8 does not have stops it
     const bogus = onHost("h1", "/usr/local/bin/kubelet --logtostderr=true --no-such-flag=1");
     expect([bogus.code, bogus.stderr]).toEqual([2, "unknown flag: --no-such-flag=1\n"]);
+  });
+
+  it("runs containers on flannel's network: each node's in its own lease's subnet", { timeout: RUN_TIMEOUT }, () => {
+    const image = busyboxImage();
+    const subnets = leases();
+    expect(new Set(Object.values(subnets)).size).toBe(HOSTS.length);
+    for (const host of HOSTS) {
+      const imported = onHost(host, "docker import - tsplay-busybox:test >/dev/null", image);
+      expect(imported.code, imported.stderr).toBe(0);
+      const address = sh(host, "docker run --rm tsplay-busybox:test ip -4 -o addr show eth0").match(/inet (\S+)\//)?.[1];
+      const [network] = subnets[host]!.split("/");
+      expect(address?.split(".").slice(0, 3).join("."), `${host}: ${address} in ${subnets[host]}`).toBe(network!.split(".").slice(0, 3).join("."));
+      sh(host, "docker image rm tsplay-busybox:test >/dev/null");
+    }
   });
 
   it("changes nothing on a second run, and --check on the converged cluster reports nothing", { timeout: RUN_TIMEOUT * 2 }, () => {
