@@ -13,8 +13,8 @@ export const TESTBED_MIRROR = resolve(TESTBED_SCRIPTS, "../../.cache/testbed/mir
 export const HOSTS = ["h1", "h2", "h3"] as const;
 export const addressOf = (host: string) => `10.77.0.${10 + Number(host.slice(1))}`;
 
-/** true when the hosts are up (global setup made them, or skipped without root) */
-export const testbedUp = existsSync(TESTBED_INVENTORY);
+/** true when the hosts are up (global setup made them, or skipped without root or with TSPLAY_TESTBED=off) */
+export const testbedUp = process.env.TSPLAY_TESTBED !== "off" && existsSync(TESTBED_INVENTORY);
 
 /** Runs a shell command on a test host as root through the system's ssh client. */
 export function onHost(host: string, command: string, input?: Buffer): { code: number | null; stdout: string; stderr: string } {
