@@ -13,9 +13,10 @@ import type { Dynamic, HostContext, Vars } from "./host-context";
 import type { BaseResult, ModuleCall } from "./module";
 import { ArgumentError } from "./module-args";
 
-export interface TaskOptions<R> {
-  when?: (h: HostContext) => boolean;
-  loop?: Dynamic<readonly unknown[]>;
+/** `P`: the parameters of the role a task belongs to (see `roleParams`); plain tasks have none. */
+export interface TaskOptions<R, P extends Vars = Vars> {
+  when?: (h: HostContext<P>) => boolean;
+  loop?: Dynamic<readonly unknown[], P>;
   /** the name the loop item has in vars and templates; `item` by default */
   loopVar?: string;
   /** also store the result in this host variable, for templates (`{{out.stdout}}`) */
@@ -28,24 +29,25 @@ export interface TaskOptions<R> {
   checkMode?: boolean;
   diff?: boolean;
   ignoreErrors?: boolean;
-  changedWhen?: (result: R, h: HostContext) => boolean;
-  failedWhen?: (result: R, h: HostContext) => boolean;
+  changedWhen?: (result: R, h: HostContext<P>) => boolean;
+  failedWhen?: (result: R, h: HostContext<P>) => boolean;
   retries?: number;
-  until?: (result: R, h: HostContext) => boolean;
+  until?: (result: R, h: HostContext<P>) => boolean;
   /** seconds between retries */
   delay?: number;
-  delegateTo?: Dynamic<string>;
+  delegateTo?: Dynamic<string, P>;
   runOnce?: boolean;
   noLog?: boolean;
   vars?: Vars;
 }
 
-export interface Task<R = BaseResult> {
+export interface Task<R = BaseResult, P extends Vars = Vars> {
   readonly kind: "task" | "handler";
   readonly id: number;
+  /** may be a template: `"{{leak_name}}: show"` is shown with each use's value */
   readonly name: string;
-  readonly call: ModuleCall<R & BaseResult>;
-  readonly options: TaskOptions<R>;
+  readonly call: ModuleCall<R & BaseResult, P>;
+  readonly options: TaskOptions<R, P>;
   /** file:line where the task was written, for error messages */
   readonly source: string;
 }
@@ -55,37 +57,37 @@ export interface Topic {
   readonly name: string;
 }
 
-export interface Handler<R = BaseResult> extends Task<R> {
+export interface Handler<R = BaseResult, P extends Vars = Vars> extends Task<R, P> {
   readonly kind: "handler";
   readonly listen: readonly Topic[];
 }
 
-export type Notifiable = Handler<any> | Topic;
+export type Notifiable = Handler<any, any> | Topic;
 
-export interface BlockOptions {
-  when?: (h: HostContext) => boolean;
+export interface BlockOptions<P extends Vars = Vars> {
+  when?: (h: HostContext<P>) => boolean;
   tags?: string[];
   become?: boolean;
   becomeUser?: string;
   vars?: Vars;
   ignoreErrors?: boolean;
   noLog?: boolean;
-  rescue?: TaskItem[];
-  always?: TaskItem[];
+  rescue?: TaskItem<P>[];
+  always?: TaskItem<P>[];
 }
 
-export interface Block {
+export interface Block<P extends Vars = Vars> {
   readonly kind: "block";
   readonly name: string;
-  readonly tasks: TaskItem[];
-  readonly options: BlockOptions;
+  readonly tasks: TaskItem<P>[];
+  readonly options: BlockOptions<P>;
 }
 
 export interface FlushHandlers {
   readonly kind: "flush";
 }
 
-export type TaskItem = Task<any> | Block | FlushHandlers;
+export type TaskItem<P extends Vars = Vars> = Task<any, P> | Block<P> | FlushHandlers;
 
 export interface Role<P extends Vars = Vars> {
   readonly kind: "role";
@@ -94,16 +96,18 @@ export interface Role<P extends Vars = Vars> {
   readonly dir?: string;
   /** the role's parameters and their defaults: their types are the parameters' types */
   readonly defaults: P;
+  /** the role's own variables: seen by its tasks and handlers only, never by the rest of the play */
   readonly vars: Vars;
-  readonly tasks: TaskItem[];
-  readonly handlers: Handler<any>[];
+  readonly tasks: TaskItem<P>[];
+  readonly handlers: Handler<any, P>[];
   /** this role with some parameters set: a wrong name or type fails tsc, and fails at load time */
-  with(params: Partial<P>, options?: Omit<RoleUse, "role" | "vars">): RoleUse;
+  with(params: Partial<P>, options?: Omit<RoleUse, "role" | "params">): RoleUse;
 }
 
+/** One use of a role in a play: its parameters, defaults and vars are its own. */
 export interface RoleUse {
   role: Role<any>;
-  vars?: Vars;
+  params?: Vars;
   tags?: string[];
   when?: (h: HostContext) => boolean;
 }
@@ -156,11 +160,7 @@ export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, op
   return { kind: "task", id: nextTaskId++, name, call, options, source: callerSource() };
 }
 
-export function handler<R extends BaseResult>(
-  name: string,
-  call: ModuleCall<R>,
-  options: TaskOptions<R> & { listen?: Topic[] } = {},
-): Handler<R> {
+export function handler<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> & { listen?: Topic[] } = {}): Handler<R> {
   const { listen = [], ...rest } = options;
   return { kind: "handler", id: nextTaskId++, name, call, options: rest, listen, source: callerSource() };
 }
@@ -174,11 +174,42 @@ export function block(name: string, tasks: TaskItem[], options: BlockOptions = {
   return { kind: "block", name, tasks, options };
 }
 
+/** task, handler and block for a role's own code: `h.params` has the types of `defaults`. */
+export interface RoleKit<P extends Vars> {
+  readonly defaults: P;
+  task<R extends BaseResult>(name: string, call: ModuleCall<R, P>, options?: TaskOptions<R, P>): Task<R, P>;
+  handler<R extends BaseResult>(name: string, call: ModuleCall<R, P>, options?: TaskOptions<R, P> & { listen?: Topic[] }): Handler<R, P>;
+  block(name: string, tasks: TaskItem<P>[], options?: BlockOptions<P>): Block<P>;
+}
+
+/**
+ * A role's parameters, declared once before its tasks, so that role code reads them typed:
+ *
+ *   const p = roleParams({ log_port: 514, log_host: "logs" });
+ *   const config = p.task("config", copy({ dest: "/etc/x.conf", content: (h) => `port ${h.params.log_port + 0}\n` }));
+ *   export const logs = role({ name: "logs", defaults: p.defaults, tasks: [config] });
+ */
+export function roleParams<P extends Vars>(defaults: P): RoleKit<P> {
+  return {
+    defaults,
+    task: task as RoleKit<P>["task"],
+    handler: handler as RoleKit<P>["handler"],
+    block: block as RoleKit<P>["block"],
+  };
+}
+
 export function flushHandlers(): FlushHandlers {
   return { kind: "flush" };
 }
 
 const typeName = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value);
+
+/** Why `value` cannot be role parameter `key` (whose default gives its type), or undefined when it can. */
+export function paramProblem(roleName: string, defaults: Vars, key: string, value: unknown): string | undefined {
+  const expected = typeName(defaults[key]);
+  if (value === undefined || defaults[key] === null || typeName(value) === expected) return undefined;
+  return `role ${roleName}: parameter '${key}' must be ${expected === "array" ? "an array" : `a ${expected}`}, got ${JSON.stringify(value)}`;
+}
 
 /** Checks role parameters against the defaults they override, for callers tsc did not check. */
 function checkParams(roleName: string, defaults: Vars, params: Vars): void {
@@ -186,10 +217,8 @@ function checkParams(roleName: string, defaults: Vars, params: Vars): void {
     if (!(key in defaults)) {
       throw new ArgumentError(`role ${roleName}: unknown parameter '${key}' (parameters: ${Object.keys(defaults).join(", ") || "none"})`);
     }
-    const expected = typeName(defaults[key]);
-    if (value !== undefined && defaults[key] !== null && typeName(value) !== expected) {
-      throw new ArgumentError(`role ${roleName}: parameter '${key}' must be ${expected === "array" ? "an array" : `a ${expected}`}, got ${JSON.stringify(value)}`);
-    }
+    const problem = paramProblem(roleName, defaults, key, value);
+    if (problem) throw new ArgumentError(problem);
   }
 }
 
@@ -198,8 +227,8 @@ export function role<P extends Vars = {}>(definition: {
   dir?: string;
   defaults?: P;
   vars?: Vars;
-  tasks: TaskItem[];
-  handlers?: Handler<any>[];
+  tasks: TaskItem<P>[];
+  handlers?: Handler<any, P>[];
 }): Role<P> {
   const made: Role<P> = {
     kind: "role",
@@ -209,7 +238,7 @@ export function role<P extends Vars = {}>(definition: {
     defaults: definition.defaults ?? ({} as P),
     with(params, options = {}) {
       checkParams(definition.name, made.defaults, params);
-      return { role: made as Role, vars: params, ...options };
+      return { ...options, role: made, params };
     },
   };
   return made;

@@ -18,10 +18,23 @@ export interface HostStats {
 
 export interface RunEvents {
   "play-start": { name: string; hosts: string[]; check: boolean };
-  "task-start": { name: string; handler: boolean; hosts: string[] };
+  "task-start": {
+    /** the task's name, rendered with the first host's vars when it is a template */
+    name: string;
+    handler: boolean;
+    hosts: string[];
+    play: string;
+    /** the role use the task belongs to, as output names it ("leak (leak_name=first)") */
+    role?: string;
+    /** file:line where the task was written */
+    source?: string;
+  };
   "host-result": {
     task: string;
     host: string;
+    play: string;
+    role?: string;
+    source?: string;
     status: HostStatus;
     msg: string;
     /** the host the task ran on, when delegated */

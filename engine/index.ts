@@ -1,6 +1,6 @@
 /** The public API for playbooks, roles and modules. */
-export { block, flushHandlers, handler, play, playbook, role, task, topic } from "./dsl";
-export type { Block, Handler, Notifiable, Play, Playbook, Role, RoleUse, Task, TaskItem, TaskOptions, Topic } from "./dsl";
+export { block, flushHandlers, handler, play, playbook, role, roleParams, task, topic } from "./dsl";
+export type { Block, Handler, Notifiable, Play, Playbook, Role, RoleKit, RoleUse, Task, TaskItem, TaskOptions, Topic } from "./dsl";
 export type { Dynamic, Facts, HostContext, Vars } from "./host-context";
 export { defineModule, ModuleFailure } from "./module";
 export type { BaseResult, FileDiff, ModuleCall, ModuleContext, Plan } from "./module";

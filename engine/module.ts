@@ -70,17 +70,19 @@ export interface ModuleDefinition<A, R extends BaseResult> {
   check?(args: A): string | undefined;
 }
 
-/** Arguments as a playbook writes them: each value may be a function of the host. */
-export type ModuleArgs<A> = Dynamic<{ [K in keyof A]: Dynamic<A[K]> }>;
+/** Arguments as a playbook writes them: each value may be a function of the host (in a role, typed by its parameters `P`). */
+export type ModuleArgs<A, P extends Vars = Vars> = Dynamic<{ [K in keyof A]: Dynamic<A[K], P> }, P>;
 
-export interface ModuleCall<R extends BaseResult = BaseResult> {
+export interface ModuleCall<R extends BaseResult = BaseResult, P extends Vars = Vars> {
   readonly module: ModuleDefinition<any, R>;
-  readonly args: ModuleArgs<any>;
+  readonly args: ModuleArgs<any, any>;
   /** phantom: carries the result type to `register` and `h.result()` */
   readonly resultType?: R;
+  /** phantom: the role parameters its argument functions read (inferred from the task that holds the call) */
+  readonly paramsType?: (params: P) => void;
 }
 
-export type ModuleFunction<A, R extends BaseResult> = (args: ModuleArgs<A>) => ModuleCall<R>;
+export type ModuleFunction<A, R extends BaseResult> = <P extends Vars = Vars>(args: ModuleArgs<A, P>) => ModuleCall<R, P>;
 
 /**
  * Declares a module. Arguments written as plain values are validated here, when the
@@ -89,7 +91,7 @@ export type ModuleFunction<A, R extends BaseResult> = (args: ModuleArgs<A>) => M
 export function defineModule<const S extends ArgSpec, R extends BaseResult>(
   def: ModuleDefinition<SpecArgs<S>, R> & { args: S },
 ): ModuleFunction<SpecArgs<S>, R> {
-  return (args) => {
+  return <P extends Vars>(args: ModuleArgs<SpecArgs<S>, P>): ModuleCall<R, P> => {
     if (typeof args !== "function") validateArgs(def, args as Record<string, unknown>, { allowFunctions: true });
     return { module: def, args };
   };

@@ -2,8 +2,10 @@
  * Variable precedence, lowest first (later layers replace earlier ones, key by key):
  *
  *   role defaults < inventory (all < parent groups < child groups < host)
- *   < facts < play vars < role vars < block/task vars < registered/set facts < extra vars
+ *   < facts < play vars < role vars < block/task vars < registered/set facts
+ *   < role parameters (`.with()`) < extra vars
  *
+ * Role defaults, vars and parameters are those of the role use the task belongs to only.
  * The inventory orders its own layers (see Inventory.varsFor).
  */
 import type { Vars } from "./host-context";
@@ -17,6 +19,7 @@ export interface VarLayers {
   /** block vars outer to inner, then the task's own */
   scoped: Vars[];
   hostFacts: Vars;
+  roleParams: Vars;
   extra: Vars;
 }
 
@@ -30,6 +33,7 @@ export function mergeVars(layers: VarLayers): Vars {
     layers.roleVars,
     ...layers.scoped,
     layers.hostFacts,
+    layers.roleParams,
     layers.extra,
   );
 }

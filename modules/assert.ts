@@ -4,7 +4,7 @@
  *
  *   task("three etcd members", assert({ that: (h) => h.vars.groups.etcd.length === 3, failMsg: "etcd needs 3 members" }))
  */
-import type { Dynamic } from "../engine/host-context";
+import type { Dynamic, Vars } from "../engine/host-context";
 import { defineModule, ModuleFailure, type BaseResult, type ModuleCall, type Plan } from "../engine/module";
 
 export interface AssertResult extends BaseResult {
@@ -32,6 +32,6 @@ const assertModule = defineModule({
   },
 });
 
-export function assert(args: { that: Dynamic<boolean | boolean[]>; failMsg?: Dynamic<string>; successMsg?: Dynamic<string> }): ModuleCall<AssertResult> {
-  return assertModule(args);
+export function assert<P extends Vars = Vars>(args: { that: Dynamic<boolean | boolean[], P>; failMsg?: Dynamic<string, P>; successMsg?: Dynamic<string, P> }): ModuleCall<AssertResult, P> {
+  return assertModule<P>(args);
 }

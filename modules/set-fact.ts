@@ -23,8 +23,8 @@ const setFactModule = defineModule({
 });
 
 /** Each value is a plain value or a function of the host (written so the function is typed). */
-export function setFact(facts: { [name: string]: {} | null | ((h: HostContext) => unknown) }): ModuleCall<SetFactResult> {
-  return setFactModule({
+export function setFact<P extends Vars = Vars>(facts: { [name: string]: {} | null | ((h: HostContext<P>) => unknown) }): ModuleCall<SetFactResult, P> {
+  return setFactModule<P>({
     facts: (h) => Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, typeof v === "function" ? v(h) : v])),
   });
 }

@@ -1,4 +1,7 @@
-/** `--output json`: one JSON object per line on stdout, and nothing else there. */
+/**
+ * `--output json`: one JSON object per line on stdout, and nothing else there. Task events
+ * name their play, their role use (when in a role) and the file:line the task was written at.
+ */
 import type { RunEventBus } from "../events";
 
 export function attachJsonOutput(events: RunEventBus, write: (line: string) => void): void {
@@ -8,8 +11,11 @@ export function attachJsonOutput(events: RunEventBus, write: (line: string) => v
     .on("host-result", (e) =>
       emit({
         type: "task",
-        host: e.host,
+        play: e.play,
+        ...(e.role ? { role: e.role } : {}),
         task: e.task,
+        ...(e.source ? { source: e.source } : {}),
+        host: e.host,
         status: e.status,
         msg: e.msg,
         ...(e.ignored ? { ignored: true } : {}),

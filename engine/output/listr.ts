@@ -5,6 +5,7 @@
 import { Listr } from "listr2";
 import type { RunEventBus, RunEvents } from "../events";
 import { unifiedDiff } from "./diff-text";
+import { taskLabel } from "./plain";
 import { recapLine } from "./recap-line";
 
 type HostResult = RunEvents["host-result"];
@@ -42,7 +43,7 @@ export function attachListrOutput(events: RunEventBus, write: (line: string) => 
     pending = waiting;
     const list = new Listr(rows, { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } });
     later(async () => {
-      write(`${e.handler ? "HANDLER" : "TASK"} [${e.name}]`);
+      write(`${e.handler ? "HANDLER" : "TASK"} [${taskLabel(e)}]`);
       await list.run().catch(() => undefined);
     });
   });

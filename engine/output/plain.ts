@@ -7,6 +7,9 @@ const banner = (title: string) => `\n${title} ${"*".repeat(Math.max(3, 72 - titl
 
 const LABEL: Record<"ok" | "changed" | "skipped", string> = { ok: "ok", changed: "changed", skipped: "skipping" };
 
+/** Ansible's "role : task", naming the role use where a play uses the role more than once. */
+export const taskLabel = (e: { name: string; role?: string }) => (e.role ? `${e.role} : ${e.name}` : e.name);
+
 export function hostLine(e: RunEvents["host-result"], verbose: number): string {
   const where = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
   const time = e.status === "skipped" ? "" : ` (${e.durationMs} ms)`;
@@ -20,7 +23,7 @@ export function hostLine(e: RunEvents["host-result"], verbose: number): string {
 export function attachPlainOutput(events: RunEventBus, write: (line: string) => void, verbose: number): void {
   events
     .on("play-start", (e) => write(banner(`PLAY [${e.name}]${e.check ? " (check mode)" : ""}`)))
-    .on("task-start", (e) => write(banner(`${e.handler ? "RUNNING HANDLER" : "TASK"} [${e.name}]`)))
+    .on("task-start", (e) => write(banner(`${e.handler ? "RUNNING HANDLER" : "TASK"} [${taskLabel(e)}]`)))
     .on("host-result", (e) => {
       write(hostLine(e, verbose));
       for (const d of e.diff ?? []) write(unifiedDiff(d));

@@ -1,7 +1,6 @@
 /** Everything a play's tasks share while they run. */
-import type { Handler, Play, RoleUse } from "../dsl";
+import type { Handler, Play, Role, RoleUse } from "../dsl";
 import type { RunEventBus } from "../events";
-import type { Vars } from "../host-context";
 import type { Inventory } from "../inventory";
 import type { ConnectionPool } from "./connection-pool";
 import type { HostState } from "./host-state";
@@ -17,12 +16,11 @@ export interface PlayEnv {
   /** the hosts this play targets, for `play_hosts` */
   readonly playHosts: string[];
   /** every handler of the play, roles' first, in definition order */
-  readonly handlers: Handler<any>[];
-  /** the role a handler belongs to, so it sees that role's vars and templates */
-  readonly handlerRoles: Map<Handler<any>, RoleUse>;
-  /** role defaults and role vars of all the play's roles, merged in role order */
-  readonly roleDefaults: Vars;
-  readonly roleVars: Vars;
+  readonly handlers: Handler<any, any>[];
+  /** the role that defines each role handler, so it runs with a use's vars and templates */
+  readonly handlerOwners: Map<Handler<any, any>, Role<any>>;
+  /** how output names each role use ("leak (leak_name=first)") */
+  readonly roleLabels: Map<RoleUse, string>;
   /** set when any_errors_fatal or max_fail_percentage ends the play */
   stopped: boolean;
   /** --start-at-task: false until the named task is reached */

@@ -9,14 +9,26 @@ import { gatherFacts } from "../facts";
 import type { HostState } from "./host-state";
 import { forEachLimited } from "./limit-concurrency";
 import type { PlayEnv } from "./play-env";
-import { runTaskOnHost } from "./run-task";
+import { runTaskOnHost, titleOn } from "./run-task";
 import { blockScope, playScope, roleScope, type Scope } from "./scope";
 import { serialBatches } from "./serial";
 import { selectedByTags } from "./tags";
 
 const live = (hosts: HostState[]) => hosts.filter((h) => h.active);
 
-async function runTask(env: PlayEnv, task: Task<any>, scope: Scope, hosts: HostState[]): Promise<void> {
+/** What output says of a task before its hosts run it: its name (rendered with the first host's vars), role use and source. */
+function taskStart(env: PlayEnv, task: Task<any, any>, scope: Scope, targets: HostState[]) {
+  return {
+    name: titleOn(env, task, scope, targets[0]!),
+    handler: task.kind === "handler",
+    hosts: targets.map((h) => h.name),
+    play: env.play.name,
+    role: scope.role && env.roleLabels.get(scope.role),
+    source: task.source,
+  };
+}
+
+async function runTask(env: PlayEnv, task: Task<any, any>, scope: Scope, hosts: HostState[]): Promise<void> {
   if (!env.started) {
     if (task.name !== env.settings.startAtTask) return;
     env.started = true;
@@ -24,7 +36,7 @@ async function runTask(env: PlayEnv, task: Task<any>, scope: Scope, hosts: HostS
   if (task.kind === "task" && !selectedByTags([...scope.tags, ...(task.options.tags ?? [])], env.settings)) return;
   const targets = task.options.runOnce ? hosts.slice(0, 1) : hosts;
   if (targets.length === 0) return;
-  env.events.emit("task-start", { name: task.name, handler: task.kind === "handler", hosts: targets.map((h) => h.name) });
+  env.events.emit("task-start", taskStart(env, task, scope, targets));
   const failedBefore = hosts.filter((h) => h.failed).length;
   await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, task, scope, state).then(() => {}));
   if (task.options.runOnce) shareRunOnceResult(task, targets[0]!, hosts);
@@ -79,41 +91,48 @@ async function runItems(env: PlayEnv, items: TaskItem[], scope: Scope, hosts: Ho
   }
 }
 
-/** Notified handlers, in definition order, each once, on the hosts that notified it. */
+/**
+ * Notified handlers, in definition order, on the hosts that notified them: a role's handler
+ * once for each use of the role that notified it, with that use's values; others once.
+ */
 export async function runHandlers(env: PlayEnv, hosts: HostState[]): Promise<void> {
   const force = env.settings.forceHandlers || env.play.options.forceHandlers === true;
+  const base = playScope(env.play.tags, env.play.options.become, env.play.options.becomeUser);
   for (const handler of env.handlers) {
-    const targets = hosts.filter((h) => h.notified.has(handler) && (h.active || (force && !h.unreachable)));
-    for (const h of hosts) h.notified.delete(handler);
-    if (targets.length === 0) continue;
-    const use = env.handlerRoles.get(handler);
-    const base = playScope(env.play.tags, env.play.options.become, env.play.options.becomeUser);
-    const scope = use ? roleScope(base, { ...use, when: undefined }) : base;
-    // Handlers run whatever the tags; a host that failed earlier runs them only with force.
-    const wasFailed = targets.filter((h) => h.failed);
-    for (const h of wasFailed) h.failed = false;
-    env.events.emit("task-start", { name: handler.name, handler: true, hosts: targets.map((h) => h.name) });
-    await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, handler, scope, state).then(() => {}));
-    env.events.emit("task-end", { name: handler.name });
-    for (const h of wasFailed) h.failed = true;
+    const owner = env.handlerOwners.get(handler);
+    const uses = owner ? env.play.roles.filter((use) => use.role === owner) : [undefined];
+    for (const use of uses) {
+      const targets = hosts.filter((h) => h.isNotified(handler, use) && (h.active || (force && !h.unreachable)));
+      for (const h of hosts) h.clearNotified(handler, use);
+      if (targets.length === 0) continue;
+      // the use's `when` decided whether its tasks ran; its handler runs when notified
+      const scope = use ? { ...roleScope(base, use), whens: base.whens } : base;
+      // Handlers run whatever the tags; a host that failed earlier runs them only with force.
+      const wasFailed = targets.filter((h) => h.failed);
+      for (const h of wasFailed) h.failed = false;
+      env.events.emit("task-start", taskStart(env, handler, scope, targets));
+      await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, handler, scope, state).then(() => {}));
+      env.events.emit("task-end", { name: handler.name });
+      for (const h of wasFailed) h.failed = true;
+    }
   }
 }
 
 async function gatherAll(env: PlayEnv, hosts: HostState[]): Promise<void> {
-  env.events.emit("task-start", { name: "Gathering Facts", handler: false, hosts: hosts.map((h) => h.name) });
+  env.events.emit("task-start", { name: "Gathering Facts", handler: false, hosts: hosts.map((h) => h.name), play: env.play.name });
   await forEachLimited(hosts, env.settings.forks, async (state) => {
     const started = Date.now();
     try {
       state.facts = await gatherFacts(env.connections.get(state.name));
       state.stats.ok++;
-      env.events.emit("host-result", { task: "Gathering Facts", host: state.name, status: "ok", msg: "", durationMs: Date.now() - started });
+      env.events.emit("host-result", { task: "Gathering Facts", host: state.name, play: env.play.name, status: "ok", msg: "", durationMs: Date.now() - started });
     } catch (error) {
       const unreachable = error instanceof UnreachableError;
       if (unreachable) state.unreachable = true;
       else state.failed = true;
       state.stats[unreachable ? "unreachable" : "failed"]++;
       const msg = (error as Error).message;
-      env.events.emit("host-result", { task: "Gathering Facts", host: state.name, status: unreachable ? "unreachable" : "failed", msg, durationMs: Date.now() - started });
+      env.events.emit("host-result", { task: "Gathering Facts", host: state.name, play: env.play.name, status: unreachable ? "unreachable" : "failed", msg, durationMs: Date.now() - started });
     }
   });
   env.events.emit("task-end", { name: "Gathering Facts" });

@@ -6,8 +6,8 @@ import { ConnectionPool, type ConnectionFactory } from "./connection-pool";
 import { HostState } from "./host-state";
 import { runPlay } from "./play-runner";
 import type { RunSettings } from "./settings";
+import { handlerOwners, roleLabels } from "./role-uses";
 import { playHandlers, validatePlaybook } from "./validate";
-import type { Handler, RoleUse } from "../dsl";
 
 export const EXIT = { ok: 0, error: 1, failed: 2, unreachable: 4, badOptions: 5 } as const;
 
@@ -41,8 +41,6 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
         events.emit("warning", { msg: `play '${play.name}': no hosts matched` });
         continue;
       }
-      const handlerRoles = new Map<Handler<any>, RoleUse>();
-      for (const use of play.roles) for (const h of use.role.handlers) handlerRoles.set(h, use);
       const env = {
         settings,
         play,
@@ -52,9 +50,8 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
         events,
         playHosts: hosts.map((h) => h.name),
         handlers: playHandlers(play),
-        handlerRoles,
-        roleDefaults: Object.assign({}, ...play.roles.map((use) => use.role.defaults)),
-        roleVars: Object.assign({}, ...play.roles.map((use) => ({ ...use.role.vars, ...use.vars }))),
+        handlerOwners: handlerOwners(play),
+        roleLabels: roleLabels(play),
         stopped: false,
         started,
       };

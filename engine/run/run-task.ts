@@ -2,20 +2,17 @@
  * A task on one host: `when`, loop, the module call per item, then registering,
  * notifying, counting and reporting the outcome.
  */
-import type { Handler, Notifiable, Task } from "../dsl";
+import type { Task } from "../dsl";
 import type { HostStatus } from "../events";
 import type { FileDiff } from "../module";
 import type { HostState } from "./host-state";
 import type { PlayEnv } from "./play-env";
+import { notifications } from "./role-uses";
 import { runModule, type ModuleOutcome } from "./run-module";
 import type { Scope } from "./scope";
-import { hostContext, taskVars } from "./task-vars";
+import { hostContext, taskTitle, taskVars } from "./task-vars";
 
 const HIDDEN = "the output has been hidden: the task is noLog";
-
-export function handlersFor(env: PlayEnv, notify: readonly Notifiable[]): Handler<any>[] {
-  return env.handlers.filter((h) => notify.some((n) => n === h || (n.kind === "topic" && h.listen.some((t) => t.name === n.name))));
-}
 
 function aggregate(outcomes: ModuleOutcome[]): ModuleOutcome {
   const worst = (["unreachable", "failed", "changed", "ok"] as const).find((s) => outcomes.some((o) => o.status === s)) ?? "ok";
@@ -33,9 +30,9 @@ function aggregate(outcomes: ModuleOutcome[]): ModuleOutcome {
   };
 }
 
-async function outcomeOnHost(env: PlayEnv, task: Task<any>, scope: Scope, state: HostState): Promise<ModuleOutcome | "skipped"> {
+async function outcomeOnHost(env: PlayEnv, task: Task<any, any>, scope: Scope, state: HostState): Promise<ModuleOutcome | "skipped"> {
   const vars = taskVars(env, state, scope, task);
-  const h = hostContext(state, vars, undefined);
+  const h = hostContext(state, vars, undefined, scope.role);
   const conditions = task.options.when ? [...scope.whens, task.options.when] : scope.whens;
   if (!conditions.every((when) => when(h))) return "skipped";
   const loop = task.options.loop;
@@ -45,14 +42,14 @@ async function outcomeOnHost(env: PlayEnv, task: Task<any>, scope: Scope, state:
   const outcomes: ModuleOutcome[] = [];
   for (const item of items) {
     const itemVars = taskVars(env, state, scope, task, { name: task.options.loopVar ?? "item", item });
-    const outcome = await runModule(env, task, scope, state, itemVars, hostContext(state, itemVars, item));
+    const outcome = await runModule(env, task, scope, state, itemVars, hostContext(state, itemVars, item, scope.role));
     outcomes.push({ ...outcome, result: { ...outcome.result, item } });
     if (outcome.status === "unreachable") break;
   }
   return aggregate(outcomes);
 }
 
-export async function runTaskOnHost(env: PlayEnv, task: Task<any>, scope: Scope, state: HostState): Promise<HostStatus> {
+export async function runTaskOnHost(env: PlayEnv, task: Task<any, any>, scope: Scope, state: HostState): Promise<HostStatus> {
   const started = Date.now();
   let outcome: ModuleOutcome | "skipped";
   try {
@@ -71,14 +68,19 @@ export async function runTaskOnHost(env: PlayEnv, task: Task<any>, scope: Scope,
 
   state.results.set(task.id, result);
   if (task.options.register) state.hostFacts[task.options.register] = result;
-  if (status === "changed") for (const h of handlersFor(env, task.options.notify ?? [])) state.notified.add(h);
+  if (status === "changed") {
+    for (const { handler, use } of notifications(env.play, env.handlers, env.handlerOwners, task.options.notify ?? [], scope.role)) state.notify(handler, use);
+  }
   count(state, status, ignored);
 
   const msg = !done ? "" : done.status === "failed" && !noLog ? `${done.msg} (task at ${task.source})` : done.msg;
   const diff: FileDiff[] | undefined = noLog || !done?.diff?.length ? undefined : done.diff;
   env.events.emit("host-result", {
-    task: task.name,
+    task: titleOn(env, task, scope, state),
     host: state.name,
+    play: env.play.name,
+    role: scope.role && env.roleLabels.get(scope.role),
+    source: task.source,
     status,
     msg: noLog && !skipped ? HIDDEN : msg,
     ignored,
@@ -88,6 +90,11 @@ export async function runTaskOnHost(env: PlayEnv, task: Task<any>, scope: Scope,
     result: noLog ? { censored: HIDDEN } : result,
   });
   return status;
+}
+
+/** The task's name for this host (rendered when it is a template; the raw name if it cannot be). */
+export function titleOn(env: PlayEnv, task: Task<any, any>, scope: Scope, state: HostState): string {
+  return task.name.includes("{{") ? taskTitle(task, taskVars(env, state, scope, task)) : task.name;
 }
 
 function count(state: HostState, status: HostStatus, ignored: boolean): void {

@@ -1,6 +1,8 @@
 /** Builds the variables a task sees on a host, precedence applied (see engine/vars.ts). */
-import type { Task } from "../dsl";
+import { paramProblem, type RoleUse, type Task } from "../dsl";
 import type { HostContext, Vars } from "../host-context";
+import { ArgumentError } from "../module-args";
+import { renderStrict } from "../template";
 import { mergeVars } from "../vars";
 import type { HostState } from "./host-state";
 import type { PlayEnv } from "./play-env";
@@ -20,16 +22,17 @@ function hostvarsView(env: PlayEnv): Vars {
   return view;
 }
 
-export function taskVars(env: PlayEnv, state: HostState, scope: Scope, task: Task<any> | undefined, loop?: { name: string; item: unknown }): Vars {
+export function taskVars(env: PlayEnv, state: HostState, scope: Scope, task: Task<any, any> | undefined, loop?: { name: string; item: unknown }): Vars {
   const use = scope.role;
   const vars = mergeVars({
-    roleDefaults: use ? { ...env.roleDefaults, ...use.role.defaults } : env.roleDefaults,
+    roleDefaults: use?.role.defaults ?? {},
     inventory: env.inventory.varsFor(state.name),
     facts: { facts: state.facts, ansible_facts: state.facts },
     play: env.play.vars,
-    roleVars: use ? { ...env.roleVars, ...use.role.vars, ...use.vars } : env.roleVars,
+    roleVars: use?.role.vars ?? {},
     scoped: task?.options.vars ? [...scope.vars, task.options.vars] : scope.vars,
     hostFacts: state.hostFacts,
+    roleParams: use?.params ?? {},
     extra: env.settings.extraVars,
   });
   Object.assign(vars, {
@@ -48,12 +51,41 @@ export function taskVars(env: PlayEnv, state: HostState, scope: Scope, task: Tas
   return vars;
 }
 
-export function hostContext(state: HostState, vars: Vars, item: unknown): HostContext {
+/**
+ * The parameters of a role use as its tasks see them: each default's name, its value after
+ * precedence (the inventory or -e may set it), checked against the default's type, so that
+ * `h.params.port` really is the number its type says.
+ */
+function roleParamsOf(use: RoleUse | undefined, vars: Vars): Vars {
+  if (!use) return {};
+  const params: Vars = {};
+  for (const key of Object.keys(use.role.defaults)) {
+    const problem = paramProblem(use.role.name, use.role.defaults, key, vars[key]);
+    if (problem) throw new ArgumentError(`${problem} (set by the inventory or vars)`);
+    params[key] = vars[key];
+  }
+  return params;
+}
+
+export function hostContext(state: HostState, vars: Vars, item: unknown, use: RoleUse | undefined): HostContext {
   return {
     host: state.name,
     vars,
+    params: roleParamsOf(use, vars),
     facts: state.facts,
+    groups: vars.groups as Record<string, string[]>,
+    groupNames: vars.group_names as string[],
     item,
-    result: <R>(task: Task<R>) => state.results.get(task.id) as R | undefined,
+    result: <R>(task: Task<R, any>) => state.results.get(task.id) as R | undefined,
   };
+}
+
+/** A task's name as shown for a host: a name that is a template is rendered with the host's vars. */
+export function taskTitle(task: Task<any, any>, vars: Vars): string {
+  if (!task.name.includes("{{")) return task.name;
+  try {
+    return renderStrict(task.name, vars);
+  } catch {
+    return task.name;
+  }
 }

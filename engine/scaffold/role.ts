@@ -12,28 +12,32 @@ export function roleFiles({ name, camel, snake }: ScaffoldName, folder: string):
  *   play({ name: "${name}", hosts: "all", roles: [${camel}.with({ ${snake}_port: 8080 })] })
  *
  * Its parameters are its defaults: a misspelt name or a value of the wrong type fails
- * tsc and fails when the playbook loads. Everything it writes is below \`${dir}\`.
+ * tsc and fails when the playbook loads; its own tasks read them typed (\`h.params\`).
+ * Each use of the role has its own parameters and handler runs. Everything it writes is
+ * below \`${dir}\`.
  */
-import { handler, role, task } from "tsplay";
+import { role, roleParams } from "tsplay";
 import { command, file, template } from "tsplay/modules";
+
+const p = roleParams({
+  ${dir}: "/etc/${name}",
+  ${snake}_port: 8080,
+  ${snake}_log_level: "info",
+});
 
 // Runs once, after the play's tasks, on the hosts where a task that notifies it changed.
 // For a service this would be systemd({ name: "${name}", state: "restarted" }).
-const reload = handler("${name}: reload", command({ argv: ["touch", "{{${dir}}}/reloaded"] }));
+const reload = p.handler("${name}: reload", command({ argv: (h) => ["touch", \`\${h.params.${dir}}/reloaded\`] }));
 
 export const ${camel} = role({
   name: "${name}",
   // templates/ and files/ are looked up below this folder
   dir: import.meta.dirname,
-  defaults: {
-    ${dir}: "/etc/${name}",
-    ${snake}_port: 8080,
-    ${snake}_log_level: "info",
-  },
+  defaults: p.defaults,
   handlers: [reload],
   tasks: [
-    task("${name}: folder", file({ path: "{{${dir}}}", state: "directory", mode: "0755" }), { tags: ["${name}"] }),
-    task("${name}: config", template({ src: "${name}.conf.mustache", dest: "{{${dir}}}/${name}.conf", mode: "0644" }), {
+    p.task("${name}: folder", file({ path: "{{${dir}}}", state: "directory", mode: "0755" }), { tags: ["${name}"] }),
+    p.task("${name}: config", template({ src: "${name}.conf.mustache", dest: "{{${dir}}}/${name}.conf", mode: "0644" }), {
       tags: ["${name}"],
       notify: [reload],
     }),

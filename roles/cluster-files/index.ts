@@ -14,13 +14,14 @@
 import { handler, role, task, type HostContext } from "../../engine";
 import { copy, file, setFact } from "../../modules";
 import { fromController } from "../shared/controller-file";
+import { settings } from "../shared/settings";
 
 export const SHARED_FILE_FACTS = ["changed_ca", "changed_ca_key", "changed_kubernetes_cert", "changed_token", "changed_bootstrap_kubeconfig", "changed_kube_proxy_kubeconfig", "changed_kube_config"] as const;
 export type SharedFileFact = (typeof SHARED_FILE_FACTS)[number];
 
 const noted = Object.fromEntries(SHARED_FILE_FACTS.map((fact) => [fact, handler(`note ${fact}`, setFact({ [fact]: true }))])) as Record<SharedFileFact, ReturnType<typeof handler>>;
 
-const inGroup = (h: HostContext, ...groups: string[]) => groups.some((g) => ((h.vars.group_names as string[] | undefined) ?? []).includes(g));
+const inGroup = (h: HostContext, ...groups: string[]) => groups.some((g) => h.groupNames.includes(g));
 
 // KUBE_MASTER points at the insecure port on the master itself: the guide bound it to the
 // master's network address, where anyone on the network has full access without a credential
@@ -28,7 +29,7 @@ const KUBE_CONFIG = (h: HostContext) => `###
 # kubernetes system config, managed by tsplay: read by kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubelet and kube-proxy
 KUBE_LOGTOSTDERR="--logtostderr=true"
-KUBE_LOG_LEVEL="--v=${String(h.vars.kube_log_level)}"
+KUBE_LOG_LEVEL="--v=${settings(h).kube_log_level}"
 KUBE_ALLOW_PRIV="--allow-privileged=true"
 # used by kube-controller-manager and kube-scheduler, which run beside kube-apiserver
 KUBE_MASTER="--master=http://127.0.0.1:8080"

@@ -6,20 +6,21 @@
  * With Debian's docker.io, the unit uses the package's docker.socket and containerd service
  * as the packaged unit does.
  */
-import { handler, role, task } from "../../engine";
+import { handler, role, task, type HostContext } from "../../engine";
 import { copy, systemd } from "../../modules";
 import { packagesTask } from "../shared/packages";
+import { settings } from "../shared/settings";
 import { unitFile } from "../shared/unit";
 
 const restartDocker = handler("restart docker", systemd({ name: "docker", state: "restarted" }));
-const fromArtifacts = (h: { vars: Record<string, unknown> }) => h.vars.docker_from === "artifacts";
+const fromArtifacts = (h: HostContext) => settings(h).docker_from === "artifacts";
 
 export const docker = role({
   name: "docker",
   dir: import.meta.dirname,
   handlers: [restartDocker],
   tasks: [
-    packagesTask("docker packages", (h) => h.vars.docker_packages as string[], (h) => !fromArtifacts(h)),
+    packagesTask("docker packages", (h) => settings(h).docker_packages, (h) => !fromArtifacts(h)),
     task("dockerd from the release", copy({ src: "{{artifacts_dir}}/docker/dockerd", dest: "/usr/local/bin/dockerd", mode: "0755" }), { when: fromArtifacts, notify: [restartDocker] }),
     ...unitFile("docker.service", { notify: [restartDocker] }),
     task("docker enabled and running", systemd({ name: "docker", state: "started", enabled: true })),

@@ -4,11 +4,12 @@
  * others); later changes to its files only schedule a restart, which playbooks/cluster.ts
  * does one member at a time (a play with serial: 1, see `etcdRollingRestart`).
  */
-import { handler, play, role, task, topic } from "../../engine";
+import { handler, play, role, task, topic, type HostContext } from "../../engine";
 import { copy, file, setFact, shell, systemd, template } from "../../modules";
 import { etcdctl } from "../../modules/etcdctl";
 import { packagesTask } from "../shared/packages";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
+import { settings } from "../shared/settings";
 import { unitFile } from "../shared/unit";
 
 /** notified by every file etcd reads: the member restarts in the rolling play */
@@ -18,17 +19,17 @@ const scheduleRestart = handler("schedule an etcd restart", setFact({ etcd_resta
 const memberDirBefore = task(
   "has this member joined a cluster before",
   shell({ cmd: 'test -d "$DATA/member" && echo joined || echo new', env: { DATA: "{{etcd_data_dir}}" } }),
-  { register: "etcd_member_state", checkMode: false, changedWhen: () => false },
+  { checkMode: false, changedWhen: () => false },
 );
-const isNew = (h: { vars: Record<string, unknown> }) => (h.vars.etcd_member_state as { stdout?: string } | undefined)?.stdout?.trim() === "new";
-const fromArtifacts = (h: { vars: Record<string, unknown> }) => h.vars.etcd_from !== "packages";
+const isNew = (h: HostContext) => h.result(memberDirBefore)?.stdout.trim() === "new";
+const fromArtifacts = (h: HostContext) => settings(h).etcd_from !== "packages";
 
 export const etcd = role({
   name: "etcd",
   dir: import.meta.dirname,
   handlers: [scheduleRestart],
   tasks: [
-    packagesTask("etcd packages", (h) => h.vars.etcd_packages as string[], (h) => !fromArtifacts(h)),
+    packagesTask("etcd packages", (h) => settings(h).etcd_packages, (h) => !fromArtifacts(h)),
     task(
       "etcd binaries from the release",
       copy({ src: "{{artifacts_dir}}/etcd-{{etcd_version}}-linux-amd64/{{item}}", dest: "/usr/local/bin/{{item}}", mode: "0755" }),

@@ -3,14 +3,15 @@
  * config in etcd (v2 API, where flannel 0.7 reads it), /etc/sysconfig/flanneld and the
  * unit, ordered before docker. flanneld writes /run/flannel/docker for docker (2.7.1).
  */
-import { handler, role, task } from "../../engine";
+import { handler, role, task, type HostContext } from "../../engine";
 import { copy, etcdctl, file, systemd, template } from "../../modules";
 import { packagesTask } from "../shared/packages";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
+import { settings } from "../shared/settings";
 import { unitFile } from "../shared/unit";
 
 const restartFlanneld = handler("restart flanneld", systemd({ name: "flanneld", state: "restarted" }));
-const fromArtifacts = (h: { vars: Record<string, unknown> }) => h.vars.flannel_from !== "packages";
+const fromArtifacts = (h: HostContext) => settings(h).flannel_from !== "packages";
 
 export const flannel = role({
   name: "flannel",

@@ -1,11 +1,14 @@
 /**
  * A small example role: a folder, a templated greeting, a settings line, and a
  * handler that records each time the greeting changed. Everything stays below `root`.
+ * Its parameters (`p`) are typed in its own code: `h.params.audience` is a string.
  */
-import { handler, role, task } from "../../engine";
+import { role, roleParams } from "../../engine";
 import { command, file, lineinfile, template } from "../../modules";
 
-const recordChange = handler(
+const p = roleParams({ greeting: "Hello", audience: "world" });
+
+const recordChange = p.handler(
   "record greeting change",
   command({ argv: ["sh", "-c", 'date -u +%FT%TZ >> "$1"', "sh", "{{root}}/greeter/changes.log"] }),
 );
@@ -13,15 +16,15 @@ const recordChange = handler(
 export const greeter = role({
   name: "greeter",
   dir: import.meta.dirname,
-  defaults: { greeting: "Hello", audience: "world" },
+  defaults: p.defaults,
   handlers: [recordChange],
   tasks: [
-    task("greeter folder", file({ path: "{{root}}/greeter", state: "directory", mode: "0755" }), { tags: ["greeter"] }),
-    task("greeting", template({ src: "greeting.txt.mustache", dest: "{{root}}/greeter/greeting.txt", mode: "0644" }), {
+    p.task("greeter folder", file({ path: "{{root}}/greeter", state: "directory", mode: "0755" }), { tags: ["greeter"] }),
+    p.task("greeting", template({ src: "greeting.txt.mustache", dest: "{{root}}/greeter/greeting.txt", mode: "0644" }), {
       tags: ["greeter"],
       notify: [recordChange],
     }),
-    task("greeting settings", lineinfile({ path: "{{root}}/greeter/settings.conf", regexp: "^audience=", line: "audience={{audience}}", create: true }), {
+    p.task("greeting settings", lineinfile({ path: "{{root}}/greeter/settings.conf", regexp: "^audience=", line: (h) => `audience=${h.params.audience.trim()}`, create: true }), {
       tags: ["greeter", "settings"],
     }),
   ],

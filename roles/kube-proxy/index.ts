@@ -8,6 +8,7 @@ import { systemd, template } from "../../modules";
 import { packagesTask } from "../shared/packages";
 import { kubernetesBinary } from "../shared/kubernetes-files";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
+import { settings } from "../shared/settings";
 import { unitFile } from "../shared/unit";
 
 const restartKubeProxy = handler("restart kube-proxy", systemd({ name: "kube-proxy", state: "restarted" }));
@@ -17,7 +18,7 @@ export const kubeProxy = role({
   dir: import.meta.dirname,
   handlers: [restartKubeProxy],
   tasks: [
-    packagesTask("conntrack", (h) => h.vars.conntrack_packages as string[]),
+    packagesTask("conntrack", (h) => settings(h).conntrack_packages),
     kubernetesBinary("kube-proxy", [restartKubeProxy]),
     // kube-proxy.kubeconfig and /etc/kubernetes/config come from the cluster-files role
     restartForSharedFiles("kube-proxy", ["changed_kube_proxy_kubeconfig", "changed_kube_config"], [restartKubeProxy]),

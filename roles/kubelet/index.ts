@@ -4,10 +4,11 @@
  * the admin credentials), and the approval of the kubelets' certificate requests with
  * kubectl on the controller.
  */
-import { handler, role, task } from "../../engine";
+import { handler, role, task, type HostContext } from "../../engine";
 import { file, kubectl, shell, systemd, template } from "../../modules";
 import { kubernetesBinary } from "../shared/kubernetes-files";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
+import { settings } from "../shared/settings";
 import { unitFile } from "../shared/unit";
 
 const restartKubelet = handler("restart kubelet", systemd({ name: "kubelet", state: "restarted" }));
@@ -16,9 +17,9 @@ const restartKubelet = handler("restart kubelet", systemd({ name: "kubelet", sta
 const swapState = task(
   "is swap on",
   shell({ cmd: "swapon --noheadings --show=NAME | grep -q . && echo active; grep -Eq '^[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap[[:space:]]' /etc/fstab && echo fstab; true" }),
-  { register: "swap_state", checkMode: false, changedWhen: () => false },
+  { checkMode: false, changedWhen: () => false },
 );
-const swapOn = (h: { vars: Record<string, unknown> }, what: string) => ((h.vars.swap_state as { stdout?: string } | undefined)?.stdout ?? "").split("\n").includes(what);
+const swapOn = (h: HostContext, what: string) => (h.result(swapState)?.stdout ?? "").split("\n").includes(what);
 
 export const kubelet = role({
   name: "kubelet",
@@ -38,7 +39,7 @@ export const kubelet = role({
     task("approve the kubelets' certificate requests", kubectl({ approveCsrs: "kubelet-bootstrap", kubeconfig: "{{pki_dir}}/admin.kubeconfig" }), {
       delegateTo: "localhost",
       runOnce: true,
-      when: (h) => h.vars.kube_api_tasks !== false,
+      when: (h) => settings(h).kube_api_tasks,
     }),
   ],
 });

@@ -8,6 +8,7 @@ import { handler, role, task } from "../../engine";
 import { kubectl, systemd, template } from "../../modules";
 import { kubernetesBinary } from "../shared/kubernetes-files";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
+import { settings } from "../shared/settings";
 import { unitFile } from "../shared/unit";
 
 const restartApiserver = handler("restart kube-apiserver", systemd({ name: "kube-apiserver", state: "restarted" }));
@@ -39,7 +40,7 @@ export const master = role({
     task(
       "kubelet-bootstrap may request certificates",
       kubectl({ create: ["clusterrolebinding", "kubelet-bootstrap", "--clusterrole=system:node-bootstrapper", "--user=kubelet-bootstrap"], kubeconfig: "{{pki_dir}}/admin.kubeconfig" }),
-      { delegateTo: "localhost", runOnce: true, when: (h) => h.vars.kube_api_tasks !== false },
+      { delegateTo: "localhost", runOnce: true, when: (h) => settings(h).kube_api_tasks },
     ),
   ],
 });

@@ -6,9 +6,10 @@
  */
 import { task, type HostContext, type Vars } from "../../engine";
 import { setFact } from "../../modules";
+import { settings } from "./settings";
 
-const groupOf = (h: HostContext, group: string): string[] => {
-  const members = (h.vars.groups as Record<string, string[]> | undefined)?.[group] ?? [];
+const groupOf = (h: HostContext, group: string): readonly string[] => {
+  const members = h.groups[group] ?? [];
   if (members.length === 0) throw new Error(`the inventory has no '${group}' group: the cluster playbook needs etcd, master and node groups`);
   return members;
 };
@@ -43,7 +44,7 @@ export const clusterFacts = () =>
   task(
     "cluster facts from the inventory",
     setFact({
-      node_ip: (h) => (h.vars.groups as Record<string, string[]>).all?.includes(h.host) ? addressOf(h, h.host) : "127.0.0.1",
+      node_ip: (h) => (h.groups.all?.includes(h.host) ? addressOf(h, h.host) : "127.0.0.1"),
       etcd_endpoints: (h) => groupOf(h, "etcd").map((n) => `https://${addressOf(h, n)}:2379`).join(","),
       etcd_initial_cluster: (h) => groupOf(h, "etcd").map((n) => `${etcdMemberName(h, n)}=https://${addressOf(h, n)}:2380`).join(","),
       etcd_member_name: (h) => etcdMemberName(h, h.host),
@@ -56,18 +57,17 @@ export const clusterFacts = () =>
       // the etcdctl module's default connection: the member certificate, which flanneld also uses
       etcd_client: (h) => ({
         endpoints: groupOf(h, "etcd").map((n) => `https://${addressOf(h, n)}:2379`),
-        ca: `${String(h.vars.ssl_dir)}/ca.pem`,
-        cert: `${String(h.vars.ssl_dir)}/kubernetes.pem`,
-        key: `${String(h.vars.ssl_dir)}/kubernetes-key.pem`,
+        ca: `${settings(h).ssl_dir}/ca.pem`,
+        cert: `${settings(h).ssl_dir}/kubernetes.pem`,
+        key: `${settings(h).ssl_dir}/kubernetes-key.pem`,
       }),
       kube_apiserver_url: (h) => `https://${addressOf(h, groupOf(h, "master")[0]!)}:${String(h.vars.apiserver_secure_port)}`,
       apiserver_count: (h) => String(groupOf(h, "master").length),
       kubernetes_hosts: (h) => {
         const addresses = [...groupOf(h, "etcd"), ...groupOf(h, "master")].map((n) => addressOf(h, n));
-        const domain = String(h.vars.cluster_domain);
+        const domain = settings(h).cluster_domain;
         const names = ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${domain.split(".")[0]}`, `kubernetes.default.svc.${domain}`];
-        const extra = (h.vars.kubernetes_extra_sans as string[] | undefined) ?? [];
-        return [...new Set(["127.0.0.1", ...addresses, firstServiceAddress(String(h.vars.service_cluster_ip_range)), ...names, ...extra])];
+        return [...new Set(["127.0.0.1", ...addresses, firstServiceAddress(settings(h).service_cluster_ip_range), ...names, ...settings(h).kubernetes_extra_sans])];
       },
     }),
     { tags: ["always"] },

@@ -8,9 +8,10 @@
  */
 import { task, type Dynamic, type HostContext, type TaskItem } from "../../engine";
 import { pkg } from "../../modules";
+import { settings } from "./settings";
 
 export function packagesTask(name: string, packages: Dynamic<string | string[]>, when: (h: HostContext) => boolean = () => true): TaskItem {
   return task(name, pkg({ name: packages, updateCache: true, cacheValidTime: 3600, policyRcD: 101 }), {
-    when: (h) => h.vars.install_packages !== false && when(h),
+    when: (h) => settings(h).install_packages && when(h),
   });
 }

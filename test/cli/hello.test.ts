@@ -49,7 +49,7 @@ describe("playbooks/hello.ts against -i localhost", () => {
     const out = tsplay(["playbooks/hello.ts", "-i", "localhost", "-e", `root=${root}`]);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/PLAY \[say hello\]/);
-    expect(out.stdout).toMatch(/TASK \[greeting\]/);
+    expect(out.stdout).toMatch(/TASK \[greeter : greeting\]/);
     expect(out.stdout).toMatch(/changed: \[localhost\]/);
     expect(out.stdout).toMatch(/PLAY RECAP/);
     expect(out.stdout).toMatch(/localhost\s+: ok=\d+\s+changed=5\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=0/);

@@ -25,7 +25,7 @@ const facts: Facts = emptyFacts();
 
 export function makeContext(options: ContextOptions = {}): ModuleContext {
   const vars = options.vars ?? {};
-  const hostContext: HostContext = { host: "localhost", vars, facts, item: undefined, result: () => undefined };
+  const hostContext: HostContext = { host: "localhost", vars, params: {}, facts, groups: {}, groupNames: [], item: undefined, result: () => undefined };
   return {
     host: "localhost",
     conn: new LocalConnection("localhost"),

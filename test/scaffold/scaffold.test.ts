@@ -29,10 +29,10 @@ describe("tsplay new", () => {
     expect(role.code, role.stderr).toBe(0);
     expect(role.stdout).toContain("created roles/log-rotate/index.ts\ncreated roles/log-rotate/templates/log-rotate.conf.mustache\ncreated roles/log-rotate/tests/playbook.ts\ncreated roles/log-rotate/tests/log-rotate.test.ts\n");
     const index = readFileSync(join(scratch.dir, "roles/log-rotate/index.ts"), "utf8");
-    expect(index).toContain('import { handler, role, task } from "tsplay";');
+    expect(index).toContain('import { role, roleParams } from "tsplay";');
     expect(index).toContain('import { command, file, template } from "tsplay/modules";');
     expect(index).toContain("export const logRotate = role({");
-    expect(index).toMatch(/defaults: \{\n\s+log_rotate_dir: "\/etc\/log-rotate",\n\s+log_rotate_port: 8080,/);
+    expect(index).toMatch(/roleParams\(\{\n\s+log_rotate_dir: "\/etc\/log-rotate",\n\s+log_rotate_port: 8080,/);
 
     const book = scratch.newFiles("playbook", "deploy_site");
     expect(book.code, book.stderr).toBe(0);
