@@ -2,7 +2,7 @@
  * `tsplay PLAYBOOK.ts -i INVENTORY [options]`: parses options, wires the run, sets the exit code.
  * `tsplay new role|playbook NAME` scaffolds instead (a playbook is a .ts file, never "new").
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -46,8 +46,8 @@ function program(): Command {
     .option("--skip-tags <tags>", "skip tasks with these tags", list, [])
     .option("-l, --limit <pattern>", "limit to hosts matching the pattern")
     .option("-f, --forks <n>", "hosts worked on at once", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new CommanderError(EXIT.badOptions, "tsplay.forks", `--forks must be a positive whole number, got '${v}'`);
+      const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("It must be a whole number of at least 1.");
       return n;
     }, 10)
     .option("-e, --extra-vars <var>", "key=value, a JSON object, or @file.yaml (repeatable)", collect, [])
@@ -68,6 +68,22 @@ function program(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 }
 
+/**
+ * Lines to stdout. When the reader goes away (`tsplay ... | head`), the rest of the output
+ * is dropped quietly and the run goes on to its end: stopping mid-task would leave hosts
+ * half-changed for the sake of output nobody reads.
+ */
+function outputWriter(): (line: string) => void {
+  let closed = false;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+  });
+  return (line) => {
+    if (!closed) process.stdout.write(`${line}\n`);
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   // loaded only for `tsplay new`: every run would pay for it otherwise
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
@@ -80,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = cli.opts();
   const file = cli.args[0]!;
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const write = outputWriter();
   try {
     const sources: string[] = opts.inventory.length ? opts.inventory : ["localhost"];
     const [inventory, playbook] = await Promise.all([loadInventory(sources), loadPlaybook(file, { typecheck: opts.typecheck })]);

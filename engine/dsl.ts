@@ -11,6 +11,7 @@
  */
 import type { Dynamic, HostContext, Vars } from "./host-context";
 import type { BaseResult, ModuleCall } from "./module";
+import { checkOptions } from "./dsl-options";
 import { ArgumentError } from "./module-args";
 
 /** `P`: the parameters of the role a task belongs to (see `roleParams`); plain tasks have none. */
@@ -157,10 +158,12 @@ function callerSource(): string {
 }
 
 export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> = {}): Task<R> {
+  checkOptions("task", name, options);
   return { kind: "task", id: nextTaskId++, name, call, options, source: callerSource() };
 }
 
 export function handler<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> & { listen?: Topic[] } = {}): Handler<R> {
+  checkOptions("handler", name, options);
   const { listen = [], ...rest } = options;
   return { kind: "handler", id: nextTaskId++, name, call, options: rest, listen, source: callerSource() };
 }
@@ -171,6 +174,8 @@ export function topic(name: string): Topic {
 }
 
 export function block(name: string, tasks: TaskItem[], options: BlockOptions = {}): Block {
+  if (!Array.isArray(tasks)) throw new ArgumentError(`block '${name}': its tasks must be a list`);
+  checkOptions("block", name, options);
   return { kind: "block", name, tasks, options };
 }
 
@@ -238,6 +243,7 @@ export function role<P extends Vars = {}>(definition: {
     defaults: definition.defaults ?? ({} as P),
     with(params, options = {}) {
       checkParams(definition.name, made.defaults, params);
+      checkOptions("role use", definition.name, options);
       return { ...options, role: made, params };
     },
   };
@@ -245,6 +251,7 @@ export function role<P extends Vars = {}>(definition: {
 }
 
 export function play(options: PlayOptions): Play {
+  checkOptions("play", String(options?.name), options);
   return {
     kind: "play",
     name: options.name,

@@ -1,5 +1,5 @@
 /** Loads a playbook file in-process with tsx, after a type check. */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
@@ -13,6 +13,9 @@ function describeLoadError(file: string, path: string, error: unknown): string {
   const err = error as { message?: string; errors?: { text: string; location?: { line: number; column: number } }[] };
   const first = err.errors?.[0];
   if (first) return `${file}:${first.location?.line ?? "?"}:${first.location?.column ?? "?"}: ${first.text}`;
+  // esbuild through tsx: "Transform failed with 1 error:\n/abs/file.ts:3:33: ERROR: Expected ..."
+  const transform = new RegExp(`^${escapeRegExp(path)}:(\\d+):(\\d+): ERROR: (.*)$`, "m").exec(String(err.message ?? ""));
+  if (transform) return `${file}:${transform[1]}:${transform[2]}: syntax error: ${transform[3]}`;
   const message = String(err.message ?? error).split("\n")[0];
   // an argument error thrown while the playbook builds its tasks: point at the playbook's line
   const line = (error as Error).stack?.match(new RegExp(`${escapeRegExp(path)}:(\\d+)`))?.[1];
@@ -22,6 +25,7 @@ function describeLoadError(file: string, path: string, error: unknown): string {
 export async function loadPlaybook(file: string, options: { typecheck: boolean }): Promise<Playbook> {
   const path = resolve(file);
   if (!existsSync(path)) throw new PlaybookError(`playbook not found: ${file}`);
+  if (!statSync(path).isFile()) throw new PlaybookError(`${file} is not a file: a playbook is a TypeScript file (.ts)`);
   if (!/\.(c|m)?tsx?$/.test(path)) throw new PlaybookError(`${file}: a playbook is a TypeScript file (.ts)`);
   if (options.typecheck) await typecheckPlaybook(path);
   let loaded: { default?: unknown };

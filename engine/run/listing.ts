@@ -1,6 +1,7 @@
 /** --list-hosts, --list-tasks and --list-tags: what a run would touch, without running. */
 import type { Playbook, TaskItem } from "../dsl";
 import type { Inventory } from "../inventory";
+import { limitedHosts } from "./limit";
 import type { RunSettings } from "./settings";
 import { selectedByTags } from "./tags";
 
@@ -31,7 +32,7 @@ function playTaskList(play: Playbook["plays"][number]): ListedTask[] {
 }
 
 export function listHosts(playbook: Playbook, inventory: Inventory, settings: RunSettings): string[] {
-  const limit = settings.limit ? new Set(inventory.select(settings.limit)) : undefined;
+  const limit = limitedHosts(inventory, settings.limit);
   return playbook.plays.flatMap((play, i) => {
     const hosts = inventory.select(play.hosts).filter((h) => !limit || limit.has(h));
     return [`play #${i + 1} (${play.hosts}): ${play.name}\tHOSTS (${hosts.length}):`, ...hosts.map((h) => `    ${h}`)];

@@ -4,6 +4,7 @@ import type { HostStats, RunEventBus } from "../events";
 import type { Inventory } from "../inventory";
 import { ConnectionPool, type ConnectionFactory } from "./connection-pool";
 import { HostState } from "./host-state";
+import { limitedHosts } from "./limit";
 import { runPlay } from "./play-runner";
 import type { RunSettings } from "./settings";
 import { handlerOwners, roleLabels } from "./role-uses";
@@ -26,7 +27,7 @@ export interface RunInputs {
 
 export async function runPlaybook({ playbook, inventory, settings, events, connect }: RunInputs): Promise<RunOutcome> {
   validatePlaybook(playbook, settings.startAtTask);
-  const limit = settings.limit ? new Set(inventory.select(settings.limit)) : undefined;
+  const limit = limitedHosts(inventory, settings.limit);
   const states = new Map<string, HostState>();
   const connections = new ConnectionPool(inventory, connect);
   let started = !settings.startAtTask;

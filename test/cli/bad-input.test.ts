@@ -1,4 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, tsplay } from "./cli";
@@ -68,5 +70,44 @@ describe("bad input: a one-line error, exit 1 or 5, nothing touched", () => {
     expect(tsplay(["playbooks/hello.ts", "--forks", "zero"]).code).toBe(5);
     expect(tsplay(["playbooks/hello.ts", "--output", "xml"]).code).toBe(5);
     expect(tsplay(["playbooks/hello.ts", "--no-such-option"]).code).toBe(5);
+  });
+
+  it("a --forks that is not a whole number of at least 1 exits 5 saying so", () => {
+    for (const forks of ["0", "-1", "abc", "1.5"]) {
+      expectCleanError(tsplay(["playbooks/hello.ts", "-i", "localhost", `--forks=${forks}`]), 5, new RegExp(`'-f, --forks <n>' argument '${forks.replace(".", "\\.")}' is invalid\\. It must be a whole number of at least 1`));
+    }
+    expectCleanError(tsplay(["playbooks/hello.ts", "-i", "localhost", "-f", "abc"]), 5, /argument 'abc' is invalid/);
+  });
+
+  it("a --limit that matches nothing says it came from --limit", () => {
+    expectCleanError(tsplay(["playbooks/hello.ts", "-i", "localhost", "--limit", "etcd"]), 1, /^ERROR: --limit: unknown host or group 'etcd'/);
+    expectCleanError(tsplay(["playbooks/hello.ts", "-i", "h1,h2,", "--limit", "h1:&h2", "--list-hosts"]), 1, /^ERROR: --limit 'h1:&h2' matches no host of the inventory$/m);
+  });
+
+  it("a folder named like a playbook is not a file", () => {
+    const folder = join(scratch, "folder.ts");
+    mkdirSync(folder);
+    expectCleanError(tsplay([folder, "-i", "localhost"]), 1, /folder\.ts is not a file/);
+  });
+
+  it("a syntax error keeps its reason without the type check too", () => {
+    const file = write("syntax-raw.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all" ),\n]);\n`);
+    expectCleanError(tsplay([file, "-i", "localhost", "--no-typecheck"]), 1, /syntax-raw\.ts:4:\d+: syntax error: Expected "}" but found "\)"/);
+  });
+
+  it("a misspelt task option or a loop that is not a list fails when the playbook loads (untyped callers)", () => {
+    const misspelt = write("whne.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", debug({ msg: "x" }), { whne: () => true } as any)] }),\n]);\n`);
+    expectCleanError(tsplay([misspelt, "-i", "localhost", "--no-typecheck"]), 1, /whne\.ts:4: task 't': unknown option 'whne' \(options: when, loop/);
+    const loop = write("loop.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", debug({ msg: "x" }), { loop: "abc" } as any)] }),\n]);\n`);
+    expectCleanError(tsplay([loop, "-i", "localhost", "--no-typecheck"]), 1, /loop\.ts:4: task 't': option 'loop' must be a list or function, got "abc"/);
+  });
+
+  it("output closed early (| head) ends quietly, and the run still goes to its end", () => {
+    const root = mkdtempSync(join(tmpdir(), "tsplay-epipe-"));
+    const r = spawnSync("bash", ["-c", `"$0" bin/tsplay.js playbooks/hello.ts -i localhost -e root="$1" | head -c 1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`, process.execPath, root], { cwd: REPO, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("rc=0\n");
+    expect(existsSync(join(root, "greeter/marker"))).toBe(true);
+    rmSync(root, { recursive: true, force: true });
   });
 });
