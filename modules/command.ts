@@ -8,7 +8,7 @@
  */
 import { defineModule, ModuleFailure } from "../engine/module";
 import { planCommand, type CommandResult } from "../engine/run-command";
-import { quote } from "../engine/shell";
+import { sh } from "../engine/shell";
 import { splitWords } from "../engine/split-words";
 
 export type { CommandResult };
@@ -28,6 +28,6 @@ export const command = defineModule({
   plan: (ctx, args) => {
     const words = args.argv ?? splitWords(args.cmd ?? "");
     if (words.length === 0) throw new ModuleFailure("command: nothing to run");
-    return planCommand(ctx, args.cmd ?? words.join(" "), words.map(quote).join(" "), args);
+    return planCommand(ctx, args.cmd ?? words.join(" "), sh`${words}`, args);
   },
 });
