@@ -30,9 +30,10 @@ export const waitFor = defineModule({
     const what = args.port !== undefined ? `port ${args.host ?? "127.0.0.1"}:${args.port}` : `path ${args.path}`;
     const wantUp = !args.state || args.state === "started" || args.state === "present";
     if (ctx.check) return { changed: false, summary: `would wait up to ${timeout}s for ${what} ${wantUp ? "up" : "down"}` };
+    // host and port reach bash as arguments ($1, $2), never as part of its script
     const probe =
       args.port !== undefined
-        ? sh`timeout 2 bash -c ${`exec 3<>/dev/tcp/${args.host ?? "127.0.0.1"}/${args.port}`} 2>/dev/null`
+        ? sh`timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ ${args.host ?? "127.0.0.1"} ${args.port} 2>/dev/null`
         : sh`[ -e ${args.path ?? ""} ]`;
     const condition = wantUp ? probe : sh`! { ${probe}; }`;
     const seconds = (n: number) => Math.max(0, Math.ceil(n));

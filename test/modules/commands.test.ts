@@ -99,6 +99,22 @@ describe("waitFor", () => {
     expect((await run(waitFor({ path: `${d}/ready`, state: "absent", timeout: 1 })).catch((e) => e)) instanceof Error).toBe(true);
   });
 
+  it("gives the host to bash as an argument, never as script text", async () => {
+    const d = dir();
+    const marker = `${d}/MARKER`;
+    const hosts = [
+      `127.0.0.1/1; touch ${marker}; #`,
+      `$(touch ${marker})`,
+      `127.0.0.1" $(touch ${marker}) "`,
+      `127.0.0.1'; touch ${marker}; '`,
+      `\`touch ${marker}\``,
+    ];
+    for (const host of hosts) {
+      await expect(run(waitFor({ host, port: 1, timeout: 1 }))).rejects.toThrow(/timed out after 1s waiting for port/);
+      expect(existsSync(marker), host).toBe(false);
+    }
+  });
+
   it("waits for a TCP port to accept connections", async () => {
     const { createServer } = await import("node:net");
     const server = createServer().listen(0, "127.0.0.1");
