@@ -2,8 +2,10 @@
  * What the runner and modules need from a host: run a command, put a file, read a file.
  * `local` and `ssh` implement `run`; putting and reading files are built on it once
  * (see file-transfer.ts) so both transports write files the same atomic way.
+ * A command is a `Shell` (engine/shell.ts), never a string: it is quoted by construction.
  */
 import { putFile, readFile } from "./file-transfer";
+import type { Shell } from "./shell";
 
 export interface Become {
   user: string;
@@ -42,7 +44,7 @@ export class UnreachableError extends Error {
 export abstract class Connection {
   constructor(readonly host: string) {}
 
-  abstract run(command: string, options?: RunOptions): Promise<RunResult>;
+  abstract run(command: Shell, options?: RunOptions): Promise<RunResult>;
 
   async close(): Promise<void> {}
 

@@ -4,8 +4,10 @@
  */
 import type { Connection } from "./connection";
 import type { Facts } from "./host-context";
+import { raw } from "./shell";
 
-const GATHER = String.raw`
+// a constant script, read with String.raw so sed's backslashes stay as written
+const GATHER = raw(String.raw`
 . /etc/os-release 2>/dev/null
 echo "id=$ID"
 echo "id_like=$ID_LIKE"
@@ -26,7 +28,7 @@ echo "ipv4=$(echo "$addr" | sed -n 's/.* inet \([0-9.]*\).*/\1/p')"
 for m in apt-get dnf yum zypper apk pacman; do
   if command -v "$m" >/dev/null 2>&1; then echo "pkg=$m"; break; fi
 done
-`;
+`);
 
 const FAMILIES: Record<string, string> = {
   debian: "Debian",

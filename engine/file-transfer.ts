@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Become, Connection, PutOptions } from "./connection";
 import { parentFragment } from "./remote-stat";
-import { sh } from "./shell";
+import { joinShell, sh, type Shell } from "./shell";
 
 export class RemoteCommandError extends Error {
   override name = "RemoteCommandError";
@@ -30,31 +30,31 @@ export async function putFile(conn: Connection, path: string, data: string | Buf
   const wanted = options.mode !== undefined && /^[0-7]{1,4}$/.test(options.mode) ? parseInt(options.mode, 8) : undefined;
   // a mode within rw-rw-rw- is the temp file's from its creation (through the umask): no chmod
   const atCreation = wanted !== undefined && (wanted & ~0o666) === 0;
-  const steps = [
+  const steps: Shell[] = [
     sh`set -e; target=${path}`,
     parentFragment("target", "dir"),
     sh`tmp="$dir"/${`.tsplay.${randomBytes(6).toString("hex")}`}`,
-    atCreation ? `umask ${(0o777 & ~wanted!).toString(8)}; set -C; : > "$tmp"; set +C` : `(umask 077; set -C; : > "$tmp")`,
-    `trap 'rm -f -- "$tmp"' EXIT`,
-    `trap 'exit 129' HUP INT TERM PIPE`,
+    atCreation ? sh`umask ${(0o777 & ~wanted!).toString(8)}; set -C; : > "$tmp"; set +C` : sh`(umask 077; set -C; : > "$tmp")`,
+    sh`trap 'rm -f -- "$tmp"' EXIT`,
+    sh`trap 'exit 129' HUP INT TERM PIPE`,
     // a remote shell may hand over the text itself (engine/connections/remote-shell.ts)
-    `if [ -n "\${__tsplay_stdin_text+set}" ]; then printf '%s\\n' "$__tsplay_stdin_text" > "$tmp"; else cat > "$tmp"; fi`,
+    sh`if [ -n "\${__tsplay_stdin_text+set}" ]; then printf '%s\\n' "$__tsplay_stdin_text" > "$tmp"; else cat > "$tmp"; fi`,
     sh`if [ -z "\${__tsplay_stdin_whole:-}" ]; then sum=$(sha256sum < "$tmp"); [ "\${sum%% *}" = ${sha256} ] || { echo "transfer incomplete: checksum differs" >&2; exit 1; }; fi`,
   ];
   if (options.owner || options.group) {
     steps.push(sh`chown -- ${(options.owner ?? "") + (options.group ? `:${options.group}` : "")} "$tmp"`);
   } else {
-    steps.push(`if [ -e "$target" ]; then chown --reference="$target" -- "$tmp" 2>/dev/null || true; fi`);
+    steps.push(sh`if [ -e "$target" ]; then chown --reference="$target" -- "$tmp" 2>/dev/null || true; fi`);
   }
   if (atCreation) {
     // set as the file was created
   } else if (options.mode) {
     steps.push(sh`chmod ${options.mode} -- "$tmp"`);
   } else {
-    steps.push(`if [ -e "$target" ]; then chmod --reference="$target" -- "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$tmp"; fi`);
+    steps.push(sh`if [ -e "$target" ]; then chmod --reference="$target" -- "$tmp"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$tmp"; fi`);
   }
-  steps.push(`mv -f -- "$tmp" "$target"`, `trap - EXIT`);
-  const result = await conn.run(steps.join("\n"), { stdin: bytes, become: options.become });
+  steps.push(sh`mv -f -- "$tmp" "$target"`, sh`trap - EXIT`);
+  const result = await conn.run(joinShell(steps, "\n"), { stdin: bytes, become: options.become });
   if (result.code !== 0) {
     throw new RemoteCommandError(`could not write ${path}: ${result.stderr.trim() || `exit ${result.code}`}`, result.code, result.stderr);
   }

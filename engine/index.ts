@@ -4,4 +4,5 @@ export type { Block, Handler, Notifiable, Play, Playbook, Role, RoleKit, RoleUse
 export type { Dynamic, Facts, HostContext, Vars } from "./host-context";
 export { defineModule, ModuleFailure } from "./module";
 export type { BaseResult, FileDiff, ModuleCall, ModuleContext, Plan } from "./module";
-export { sh, raw } from "./shell";
+export { joinShell, raw, sh, Shell } from "./shell";
+export type { ShellSeparator, ShellValue } from "./shell";

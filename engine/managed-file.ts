@@ -75,9 +75,9 @@ export async function probeFile(ctx: ModuleContext, dest: string, options: Probe
   }
   if (options.follow) {
     // `echo .` keeps a trailing newline of the target from being eaten by $( )
-    lines.push(`if [ -L "$p" ]; then p=$(readlink -m -- "$p"; echo .); p=\${p%??}; ${printBase64("real", `"$p"`)}; fi`);
+    lines.push(sh`if [ -L "$p" ]; then p=$(readlink -m -- "$p"; echo .); p=\${p%??}; ${printBase64("real", sh`"$p"`)}; fi`);
   }
-  lines.push(parentFragment("p", "d"), `if [ -d "$d" ]; then echo parent=1; fi`);
+  lines.push(parentFragment("p", "d"), sh`if [ -d "$d" ]; then echo parent=1; fi`);
   const contentUpTo = options.readContent ? Infinity : ctx.diff && !ctx.noLog ? DIFF_LIMIT : 0;
   lines.push(statFragment("p", "", { sha256: true, contentUpTo }));
   const fields = await probe(ctx.conn, lines);

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import type { Connection } from "./connection";
 import { ModuleFailure } from "./module";
 import { normalizeMode } from "./module-args";
-import { sh } from "./shell";
+import { joinShell, raw, sh, type Shell } from "./shell";
 
 export type RemoteType = "absent" | "file" | "directory" | "link" | "other";
 
@@ -43,37 +43,43 @@ export interface StatOptions {
 
 const WORD = /^[a-z_][a-z0-9_]*$/;
 
+/** A shell variable's name, spliced in unquoted (`$name`, `name=`): so a code constant, checked here. */
+function variable(name: string): Shell {
+  if (!WORD.test(name)) throw new Error(`bad shell variable name ${JSON.stringify(name)}`);
+  return raw(name);
+}
+
 /**
- * Shell lines describing the path held in the shell variable `variable`, every key
- * prefixed with `prefix` so one probe can describe several paths. Both names are code
+ * Shell lines describing the path held in the shell variable `name`, every key
+ * prefixed with `prefix` so one probe can describe several paths. Both are code
  * constants, checked here, never user values.
  */
-export function statFragment(variable: string, prefix: string, options: StatOptions = {}): string {
-  if (!WORD.test(variable) || !(prefix === "" || WORD.test(prefix))) throw new Error(`bad probe names ${variable}/${prefix}`);
-  const p = `"$${variable}"`;
+export function statFragment(name: string, prefix: string, options: StatOptions = {}): Shell {
+  if (!(prefix === "" || WORD.test(prefix))) throw new Error(`bad probe prefix ${JSON.stringify(prefix)}`);
+  const p = sh`"$${variable(name)}"`;
   const typeTest = options.follow
-    ? `if [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; elif [ -L ${p} ]; then t=link; else t=absent; fi`
-    : `if [ -L ${p} ]; then t=link; elif [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; else t=absent; fi`;
+    ? sh`if [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; elif [ -L ${p} ]; then t=link; else t=absent; fi`
+    : sh`if [ -L ${p} ]; then t=link; elif [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; else t=absent; fi`;
   const fields = ["mode=%a", "owner=%U", "group=%G", "uid=%u", "gid=%g", "size=%s"].map((f) => `${prefix}${f}\\n`).join("");
   // a followed dangling link can only be described as the link itself
-  const deref = options.follow ? `if [ "$t" = link ]; then l=; else l=-L; fi` : `l=`;
+  const deref = options.follow ? sh`if [ "$t" = link ]; then l=; else l=-L; fi` : sh`l=`;
   const lines = [
     typeTest,
-    `echo "${prefix}type=$t"`,
+    sh`echo ${`${prefix}type=`}"$t"`,
     deref,
-    `if [ "$t" != absent ]; then stat $l --printf '${fields}' -- ${p}; fi`,
-    `if [ "$t" = link ]; then printf '${prefix}link='; readlink -n -- ${p} | base64 -w0; echo; fi`,
+    sh`if [ "$t" != absent ]; then stat $l --printf ${fields} -- ${p}; fi`,
+    sh`if [ "$t" = link ]; then printf ${`${prefix}link=`}; readlink -n -- ${p} | base64 -w0; echo; fi`,
   ];
   const max = options.contentUpTo ?? 0;
   // Hashing stdin keeps sha256sum from escaping odd file names in its output; it prints
   // "HASH  -", cut to the hash by readStat (no `cut` process: each one costs 2-10 ms on a
   // busy host). A file whose whole content is printed is hashed by readStat instead.
-  if (options.sha256 && max !== Infinity) lines.push(`if [ "$t" = file ]; then printf '${prefix}sha256='; sha256sum < ${p}; fi`);
+  if (options.sha256 && max !== Infinity) lines.push(sh`if [ "$t" = file ]; then printf ${`${prefix}sha256=`}; sha256sum < ${p}; fi`);
   if (max > 0) {
-    const small = Number.isFinite(max) ? ` && [ "$(stat -L -c %s -- ${p})" -le ${Math.floor(max)} ]` : "";
-    lines.push(`if [ "$t" = file ]${small}; then printf '${prefix}content='; base64 -w0 < ${p}; echo; fi`);
+    const small = Number.isFinite(max) ? sh` && [ "$(stat -L -c %s -- ${p})" -le ${Math.floor(max)} ]` : sh``;
+    lines.push(sh`if [ "$t" = file ]${small}; then printf ${`${prefix}content=`}; base64 -w0 < ${p}; echo; fi`);
   }
-  return lines.join("\n");
+  return joinShell(lines, "\n");
 }
 
 /**
@@ -81,19 +87,19 @@ export function statFragment(variable: string, prefix: string, options: StatOpti
  * would ("/a/b/" → "/a", "a" → ".", "/a" → "/"), with builtins only: no process, and a
  * trailing newline of the name is kept. Both names are code constants, checked here.
  */
-export function parentFragment(from: string, to: string): string {
-  if (!WORD.test(from) || !WORD.test(to)) throw new Error(`bad variable names ${from}/${to}`);
-  const strip = `while :; do case $${to} in */) [ "$${to}" = / ] && break; ${to}=\${${to}%/};; *) break;; esac; done`;
-  return [
-    `${to}=$${from}`,
-    strip,
-    `case $${to} in */*) ${to}=\${${to}%/*}; ${strip}; [ -n "$${to}" ] || ${to}=/;; *) ${to}=.;; esac`,
-  ].join("\n");
+export function parentFragment(from: string, to: string): Shell {
+  const f = variable(from);
+  const t = variable(to);
+  const strip = sh`while :; do case $${t} in */) [ "$${t}" = / ] && break; ${t}=\${${t}%/};; *) break;; esac; done`;
+  return joinShell(
+    [sh`${t}=$${f}`, strip, sh`case $${t} in */*) ${t}=\${${t}%/*}; ${strip}; [ -n "$${t}" ] || ${t}=/;; *) ${t}=.;; esac`],
+    "\n",
+  );
 }
 
 /** Runs a read-only probe script and returns its `key=value` lines. */
-export async function probe(conn: Connection, lines: string[]): Promise<Map<string, string>> {
-  const result = await conn.run(lines.join("\n"));
+export async function probe(conn: Connection, lines: readonly Shell[]): Promise<Map<string, string>> {
+  const result = await conn.run(joinShell(lines, "\n"));
   if (result.code !== 0) {
     throw new ModuleFailure(`could not inspect the host: ${result.stderr.trim() || `exit code ${result.code}`}`);
   }
@@ -106,7 +112,7 @@ export async function probe(conn: Connection, lines: string[]): Promise<Map<stri
 }
 
 /** Runs a script that changes the host; a failure names what was being done. */
-export async function runChange(conn: Connection, command: string, what: string): Promise<void> {
+export async function runChange(conn: Connection, command: Shell, what: string): Promise<void> {
   const result = await conn.run(command);
   if (result.code !== 0) throw new ModuleFailure(`${what}: ${result.stderr.trim() || `exit code ${result.code}`}`);
 }
@@ -143,10 +149,11 @@ export function readBase64(fields: Map<string, string>, key: string): string | u
   return value === undefined ? undefined : Buffer.from(value, "base64").toString("utf8");
 }
 
-/** Shell that prints `key=<base64 of the shell expression>`; `expression` is code, not a user value. */
-export function printBase64(key: string, expression: string): string {
+/** Shell that prints `key=<base64 of what the shell expression expands to>`. */
+export function printBase64(key: string, expression: Shell): Shell {
+  // the key is printf's format: no `%` may get in
   if (!WORD.test(key)) throw new Error(`bad probe key ${key}`);
-  return `printf '${key}='; printf %s ${expression} | base64 -w0; echo`;
+  return sh`printf ${`${key}=`}; printf %s ${expression} | base64 -w0; echo`;
 }
 
 export interface Attributes {
@@ -178,15 +185,15 @@ export function attributeChanges(stat: RemoteStat, wanted: Attributes): string[]
  * chown before chmod: chown clears setuid/setgid bits, chmod then sets what was asked.
  * `link` changes a symlink's own owner (chown -h); Linux has no mode for links.
  */
-export function setAttributesCommand(path: string, wanted: Attributes, { link = false } = {}): string {
-  const steps: string[] = [];
+export function setAttributesCommand(path: string, wanted: Attributes, { link = false } = {}): Shell {
+  const steps: Shell[] = [];
   if (wanted.owner !== undefined || wanted.group !== undefined) {
     const who = (wanted.owner ?? "") + (wanted.group !== undefined ? `:${wanted.group}` : "");
     steps.push(link ? sh`chown -h -- ${who} ${path}` : sh`chown -- ${who} ${path}`);
   }
   const mode = modeText(wanted.mode);
   if (mode !== undefined && !link) steps.push(sh`chmod -- ${mode} ${path}`);
-  return steps.join("\n");
+  return joinShell(steps, "\n");
 }
 
 /** A path for a one-line summary: quoted when it holds control characters or edge spaces. */

@@ -1,6 +1,6 @@
 /** What `command` and `shell` share: creates/removes, chdir, env, and the result fields. */
 import type { BaseResult, ModuleContext, Plan } from "./module";
-import { sh } from "./shell";
+import { sh, type Shell } from "./shell";
 
 export interface CommandResult extends BaseResult {
   cmd: string;
@@ -23,7 +23,7 @@ export interface CommandOptions {
 const stripNewline = (text: string) => text.replace(/\r?\n$/, "");
 
 /** Plans a command: unchanged when `creates` exists or `removes` does not, else it runs. */
-export async function planCommand(ctx: ModuleContext, display: string, script: string, options: CommandOptions): Promise<Plan<CommandResult>> {
+export async function planCommand(ctx: ModuleContext, display: string, script: Shell, options: CommandOptions): Promise<Plan<CommandResult>> {
   const skipIf = options.creates ? sh`[ -e ${options.creates} ]` : options.removes ? sh`[ ! -e ${options.removes} ]` : undefined;
   if (skipIf) {
     const probe = await ctx.conn.run(skipIf);
@@ -32,7 +32,7 @@ export async function planCommand(ctx: ModuleContext, display: string, script: s
       return { changed: false, summary: `skipped, since ${why}`, result: { cmd: display, rc: 0, stdout: "", stderr: "" } };
     }
   }
-  const full = options.chdir ? sh`cd ${options.chdir} && ` + script : script;
+  const full = options.chdir ? sh`cd ${options.chdir} && ${script}` : script;
   const env = Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, String(v)]));
   return {
     changed: true,

@@ -32,7 +32,8 @@ export function splitWords(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new Error(`unterminated ${quote} quote in: ${line}`);
+  // one line whatever the text holds; SyntaxError: the input is wrong, not the code
+  if (quote) throw new SyntaxError(`unterminated ${quote} quote in ${JSON.stringify(line)}`);
   if (inWord) words.push(word);
   return words;
 }

@@ -16,7 +16,7 @@
  */
 import { defineModule, ModuleFailure, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { describeChanges, hasChanges, namesProblem, packageChanges, packageList, tail, type PackageResult, type PackageState } from "../engine/package-plan";
-import { sh } from "../engine/shell";
+import { joinShell, sh, type Shell } from "../engine/shell";
 
 export interface AptResult extends PackageResult {
   /** apt-get update ran (or, in --check, would run) */
@@ -72,11 +72,11 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<A
   const specs = args.name === undefined ? [] : packageList(args.name);
   const names = specs.map(bareName);
   const state = args.state ?? "present";
-  const lines = [`echo @@dpkg`, sh`dpkg-query -W -f '\${Package}\\t\${Status}\\t\${Version}\\n' -- ${names} 2>/dev/null; true`];
+  const lines = [sh`echo @@dpkg`, sh`dpkg-query -W -f '\${Package}\\t\${Status}\\t\${Version}\\n' -- ${names} 2>/dev/null; true`];
   // no lists at all (a fresh host, or lists removed) is never fresh, whatever the folder's time
   if (args.updateCache) lines.push(sh`if ls /var/lib/apt/lists/ | grep -q _Packages; then echo "@@age=$(( $(date +%s) - $(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0) ))"; fi`);
-  if (state === "latest" && names.length) lines.push(`echo @@policy`, sh`apt-cache policy -- ${names}`);
-  const read = names.length || args.updateCache ? await ctx.conn.run(lines.join("\n")) : { code: 0, stdout: "", stderr: "" };
+  if (state === "latest" && names.length) lines.push(sh`echo @@policy`, sh`apt-cache policy -- ${names}`);
+  const read = names.length || args.updateCache ? await ctx.conn.run(joinShell(lines, "\n")) : { code: 0, stdout: "", stderr: "" };
   if (read.code !== 0) throw new ModuleFailure(`could not read installed packages: ${read.stderr.trim() || `exit code ${read.code}`}`);
   const [dpkg = "", policy = ""] = read.stdout.split("@@policy\n");
   const found = parseDpkgQuery(dpkg.split("@@age=")[0]!, state === "absent" && args.purge);
@@ -95,20 +95,21 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<A
   if (!hasChanges(changes) && !updateCache) return { changed: false, result };
 
   const summary = [updateCache ? "update the package lists" : "", describeChanges(changes)].filter(Boolean).join("; ");
-  const recommends = args.installRecommends === false ? "--no-install-recommends " : "";
+  const recommends = args.installRecommends === false ? ["--no-install-recommends"] : [];
   const install = [...changes.install, ...changes.upgrade];
   const steps = [
-    updateCache ? sh`apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}` : "",
-    hasChanges(changes) && args.policyRcD !== undefined ? policyRcD(args.policyRcD) : "",
-    install.length ? sh`apt-get install -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ` + recommends + sh`-- ${install}` : "",
-    changes.remove.length ? sh`apt-get ${args.purge ? "purge" : "remove"} -y -q -o DPkg::Lock::Timeout=120 -- ${changes.remove}` : "",
-  ].filter(Boolean);
+    updateCache && sh`apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`,
+    hasChanges(changes) && args.policyRcD !== undefined && policyRcD(args.policyRcD),
+    install.length > 0 &&
+      sh`apt-get install -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${recommends} -- ${install}`,
+    changes.remove.length > 0 && sh`apt-get ${args.purge ? "purge" : "remove"} -y -q -o DPkg::Lock::Timeout=120 -- ${changes.remove}`,
+  ];
   return {
     changed: hasChanges(changes),
     summary: `apt: ${summary}`,
     result,
     apply: async () => {
-      const run = await ctx.conn.run(steps.map((step) => `${step} || exit $?`).join("\n"), { env: { DEBIAN_FRONTEND: "noninteractive" } });
+      const run = await ctx.conn.run(joinShell(steps.map((step) => step && sh`${step} || exit $?`), "\n"), { env: { DEBIAN_FRONTEND: "noninteractive" } });
       if (run.code !== 0) throw new ModuleFailure(`apt-get failed to ${summary}:\n${tail(run.stderr + run.stdout)}`, { stdout: run.stdout });
       return { stdout: tail(run.stdout) };
     },
@@ -119,12 +120,15 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan<A
  * Puts a policy-rc.d answering `code` in place for the rest of the script; a policy-rc.d
  * that was there before comes back afterwards, whatever happens.
  */
-function policyRcD(code: number): string {
-  return [
-    `if [ -e /usr/sbin/policy-rc.d ]; then mv -f /usr/sbin/policy-rc.d /usr/sbin/policy-rc.d.tsplay-saved; fi`,
-    `trap 'rm -f /usr/sbin/policy-rc.d; if [ -e /usr/sbin/policy-rc.d.tsplay-saved ]; then mv -f /usr/sbin/policy-rc.d.tsplay-saved /usr/sbin/policy-rc.d; fi' EXIT`,
-    sh`printf '#!/bin/sh\nexit %s\n' ${code} > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d`,
-  ].join("\n");
+function policyRcD(code: number): Shell {
+  return joinShell(
+    [
+      sh`if [ -e /usr/sbin/policy-rc.d ]; then mv -f /usr/sbin/policy-rc.d /usr/sbin/policy-rc.d.tsplay-saved; fi`,
+      sh`trap 'rm -f /usr/sbin/policy-rc.d; if [ -e /usr/sbin/policy-rc.d.tsplay-saved ]; then mv -f /usr/sbin/policy-rc.d.tsplay-saved /usr/sbin/policy-rc.d; fi' EXIT`,
+      sh`printf '#!/bin/sh\nexit %s\n' ${code} > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d`,
+    ],
+    "\n",
+  );
 }
 
 export const apt: ModuleFunction<AptArgs, AptResult> = defineModule({

@@ -8,7 +8,7 @@
  */
 import { defineModule, ModuleFailure } from "../engine/module";
 import { planCommand, type CommandResult } from "../engine/run-command";
-import { quote } from "../engine/shell";
+import { sh } from "../engine/shell";
 import { splitWords } from "../engine/split-words";
 
 export type { CommandResult };
@@ -25,9 +25,20 @@ export const command = defineModule({
     env: { type: "record" },
   },
   check: (args) => ((args.cmd === undefined) === (args.argv === undefined) ? "give exactly one of 'cmd' and 'argv'" : undefined),
-  plan: (ctx, args) => {
-    const words = args.argv ?? splitWords(args.cmd ?? "");
+  // async: a cmd that cannot be split rejects the plan, as every other failure does
+  plan: async (ctx, args) => {
+    const words = args.argv ?? wordsOf(args.cmd ?? "");
     if (words.length === 0) throw new ModuleFailure("command: nothing to run");
-    return planCommand(ctx, args.cmd ?? words.join(" "), words.map(quote).join(" "), args);
+    return planCommand(ctx, args.cmd ?? words.join(" "), sh`${words}`, args);
   },
 });
+
+/** `cmd` may come from a template variable: a quote left open is the user's to fix, a task failure. */
+function wordsOf(cmd: string): string[] {
+  try {
+    return splitWords(cmd);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new ModuleFailure(`cmd cannot be split into words: ${error.message}; close the quote, or give argv`);
+  }
+}

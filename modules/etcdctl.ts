@@ -22,7 +22,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { FileDiff } from "../engine/module";
 import { defineModule, ModuleFailure, type BaseResult, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
-import { sh } from "../engine/shell";
+import { sh, type Shell } from "../engine/shell";
 
 export interface EtcdConnection {
   /** client URLs: a list, or one comma-separated string */
@@ -122,7 +122,7 @@ export function sameValue(current: string, wanted: string): boolean {
 export const valueText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
 /** etcdctl's words for the connection, per API (v2 and v3 name the TLS flags differently). */
-function connectionFlags(c: EtcdConnection, api: "v2" | "v3"): string {
+function connectionFlags(c: EtcdConnection, api: "v2" | "v3"): Shell {
   const endpoints = [c.endpoints].flat().join(",");
   const tls = api === "v2" ? { ca: "--ca-file", cert: "--cert-file", key: "--key-file" } : { ca: "--cacert", cert: "--cert", key: "--key" };
   const words = [`--endpoints=${endpoints}`];
@@ -180,8 +180,8 @@ export function parseHealth(output: string): EndpointHealth[] {
 /** The connection could not be used at all (as opposed to "the key is not there"). */
 class Unreachable extends Error {}
 
-async function etcd(ctx: ModuleContext, base: string, command: string, stdin?: string) {
-  const run = await ctx.conn.run(`${base} ${command}`, { stdin });
+async function etcd(ctx: ModuleContext, base: Shell, command: Shell, stdin?: string) {
+  const run = await ctx.conn.run(sh`${base} ${command}`, { stdin });
   const err = run.stderr.trim();
   if (run.code !== 0 && !/Key not found/.test(err)) {
     if (run.code === 127) throw new ModuleFailure("etcdctl is not installed on this host");
@@ -190,7 +190,7 @@ async function etcd(ctx: ModuleContext, base: string, command: string, stdin?: s
   return { ...run, missing: run.code !== 0 };
 }
 
-async function readNode(ctx: ModuleContext, base: string, api: "v2" | "v3", key: string, prefix: boolean): Promise<Node> {
+async function readNode(ctx: ModuleContext, base: Shell, api: "v2" | "v3", key: string, prefix: boolean): Promise<Node> {
   if (api === "v2") {
     const run = await etcd(ctx, base, sh`-o json ls ${prefix ? ["--recursive"] : []} -- ${key}`);
     return run.missing ? { exists: false, dir: false, value: null, keys: [] } : parseV2Node(run.stdout);
@@ -200,11 +200,11 @@ async function readNode(ctx: ModuleContext, base: string, api: "v2" | "v3", key:
 }
 
 /** Every endpoint's health and the member list, in one round trip, until all are healthy or time is up. */
-async function waitHealthy(ctx: ModuleContext, base: string, timeoutS: number, withHealth = true): Promise<{ healthy: boolean; endpoints: EndpointHealth[]; members: EtcdMember[] }> {
+async function waitHealthy(ctx: ModuleContext, base: Shell, timeoutS: number, withHealth = true): Promise<{ healthy: boolean; endpoints: EndpointHealth[]; members: EtcdMember[] }> {
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
-    const ask = withHealth ? `${base} endpoint health -w json 2>&1; ` : "";
-    const run = await ctx.conn.run(`${ask}echo @@members; ${base} member list 2>/dev/null`);
+    const ask = withHealth ? sh`${base} endpoint health -w json 2>&1; ` : sh``;
+    const run = await ctx.conn.run(sh`${ask}echo @@members; ${base} member list 2>/dev/null`);
     const [health = "", members = ""] = run.stdout.split("@@members\n");
     let endpoints: EndpointHealth[] = [];
     try {
@@ -304,14 +304,14 @@ export async function planEtcdctl(ctx: ModuleContext, args: EtcdctlArgs): Promis
 
 const withNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
 
-function change(ctx: ModuleContext, base: string, summary: string, command: string, result: Partial<EtcdctlResult>, stdin?: string, diff?: FileDiff[]): Plan<EtcdctlResult> {
+function change(ctx: ModuleContext, base: Shell, summary: string, command: Shell, result: Partial<EtcdctlResult>, stdin?: string, diff?: FileDiff[]): Plan<EtcdctlResult> {
   return {
     changed: true,
     summary,
     diff,
     result,
     apply: async () => {
-      const run = await ctx.conn.run(`${base} ${command} >/dev/null`, { stdin });
+      const run = await ctx.conn.run(sh`${base} ${command} >/dev/null`, { stdin });
       if (run.code !== 0) throw new ModuleFailure(`etcdctl could not ${summary}: ${run.stderr.trim() || `exit code ${run.code}`}`);
     },
   };

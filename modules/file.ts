@@ -25,7 +25,7 @@ import {
   type Attributes,
   type RemoteStat,
 } from "../engine/remote-stat";
-import { raw, sh } from "../engine/shell";
+import { joinShell, sh, type Shell } from "../engine/shell";
 
 type FileState = "directory" | "file" | "absent" | "link" | "touch";
 
@@ -42,7 +42,7 @@ export interface FileResult extends BaseResult {
 /** What a state asks of the host; no `steps` and no `fail` means no change. */
 interface Outcome {
   summary: string;
-  steps: string[];
+  steps: Shell[];
   /** the run must fail, but only when applied: check mode reports the change */
   fail?: string;
 }
@@ -78,7 +78,7 @@ export const file = defineModule({
       const resolved = linkTarget.startsWith("/") ? linkTarget : `${posix.dirname(path)}/${linkTarget}`;
       lines.push(sh`if [ -e ${resolved} ]; then echo target=1; fi`);
     }
-    if (args.recurse) lines.push(`if [ "$t" = directory ]; then ${treeDiffers(wanted)}; fi`);
+    if (args.recurse) lines.push(sh`if [ "$t" = directory ]; then ${treeDiffers(wanted)}; fi`);
     const fields = await probe(ctx.conn, lines);
     const stat = readStat(fields, "");
     const shown = displayPath(path);
@@ -111,7 +111,7 @@ export const file = defineModule({
     else if (state !== "absent") {
       Object.assign(result, { mode: modeText(args.mode ?? stat.mode), owner: args.owner ?? stat.owner, group: args.group ?? stat.group });
     }
-    const steps = outcome.steps.filter(Boolean);
+    const steps = outcome.steps.filter((step) => step.text !== "");
     if (steps.length === 0 && !outcome.fail) return { changed: false, result };
 
     const diff =
@@ -120,7 +120,7 @@ export const file = defineModule({
         : undefined;
     const apply = async () => {
       if (outcome.fail) throw new ModuleFailure(outcome.fail);
-      await runChange(ctx.conn, ["set -e", ...steps].join("\n"), `could not ${outcome.summary}`);
+      await runChange(ctx.conn, joinShell([sh`set -e`, ...steps], "\n"), `could not ${outcome.summary}`);
     };
     return { changed: true, summary: outcome.summary, diff, result, apply };
   },
@@ -138,12 +138,12 @@ function attributes(path: string, shown: string, stat: RemoteStat, wanted: Attri
 function directory(path: string, shown: string, stat: RemoteStat, wanted: Attributes, treeDiffers: boolean): Outcome {
   if (stat.type === "absent") {
     const summary = `create directory ${shown}`;
-    const general = [sh`mkdir -p -- ${path}`, setAttributesCommand(path, wanted)].filter(Boolean).join("\n");
+    const general = joinShell([sh`mkdir -p -- ${path}`, setAttributesCommand(path, wanted)], "\n");
     const mode = modeText(wanted.mode);
     if (mode === undefined || wanted.owner !== undefined || wanted.group !== undefined) return { summary, steps: [general] };
     // Usually the parent exists and a single mkdir creates the directory with its mode: one
     // process instead of two (each costs several ms on a busy host). Else the general way.
-    return { summary, steps: [`if ! ${sh`mkdir -m ${mode} -- ${path}`} 2>/dev/null; then\n${general}\nfi`] };
+    return { summary, steps: [sh`if ! mkdir -m ${mode} -- ${path} 2>/dev/null; then\n${general}\nfi`] };
   }
   if (stat.type === "link") throw new ModuleFailure(`${shown} is a symlink to a missing target; remove it or fix the link`);
   if (stat.type !== "directory") throw new ModuleFailure(`${shown} exists and is a ${stat.type}, not a directory`);
@@ -171,7 +171,7 @@ function link(path: string, shown: string, stat: RemoteStat, wanted: Attributes,
   // the new link is made beside the old path and renamed over it: never a moment without a link
   const steps = [
     sh`d=$(mktemp -d ${`${posix.dirname(path)}/.tsplay.XXXXXXXX`})`,
-    `trap 'rm -rf -- "$d"' EXIT`,
+    sh`trap 'rm -rf -- "$d"' EXIT`,
     sh`ln -s -- ${target} "$d/link"`,
     sh`mv -T -f -- "$d/link" ${path}`,
     setAttributesCommand(path, wanted, { link: true }),
@@ -179,32 +179,37 @@ function link(path: string, shown: string, stat: RemoteStat, wanted: Attributes,
   return { summary, steps, fail };
 }
 
-function treeCondition(wanted: Attributes, parts: ("owner" | "mode")[]): string[] {
-  const tests: string[] = [];
+function treeCondition(wanted: Attributes, parts: ("owner" | "mode")[]): Shell[] {
+  const tests: Shell[] = [];
+  const mode = modeText(wanted.mode);
   if (parts.includes("owner") && wanted.owner !== undefined) tests.push(sh`! -user ${wanted.owner}`);
   if (parts.includes("owner") && wanted.group !== undefined) tests.push(sh`! -group ${wanted.group}`);
-  if (parts.includes("mode") && wanted.mode !== undefined) tests.push(sh`! -perm ${modeText(wanted.mode)}`);
+  if (parts.includes("mode") && mode !== undefined) tests.push(sh`! -perm ${mode}`);
   return tests;
 }
 
+/** find's words for "any of these tests": `test1 -o test2 ...` */
+const anyOf = (tests: Shell[]) => tests.flatMap((test, i) => (i === 0 ? [test] : ["-o", test]));
+
 /** Prints `tree=differs` when anything below "$p" has other attributes (or find cannot tell). */
-function treeDiffers(wanted: Attributes): string {
+function treeDiffers(wanted: Attributes): Shell {
   const tests = treeCondition(wanted, ["owner", "mode"]);
-  if (tests.length === 0) return ":";
-  return `if out=$(find -H "$p" ! -type l \\( ${tests.join(" -o ")} \\) -printf x -quit); then [ -z "$out" ] || echo tree=differs; else echo tree=differs; fi`;
+  if (tests.length === 0) return sh`:`;
+  return sh`if out=$(find -H "$p" ! -type l \\( ${anyOf(tests)} \\) -printf x -quit); then [ -z "$out" ] || echo tree=differs; else echo tree=differs; fi`;
 }
 
 /** Changes only what differs, so file times of already-right entries are left alone. */
-function fixTree(path: string, wanted: Attributes): string {
-  const steps: string[] = [];
+function fixTree(path: string, wanted: Attributes): Shell {
+  const steps: Shell[] = [];
   const owner = treeCondition(wanted, ["owner"]);
   if (owner.length) {
     const who = (wanted.owner ?? "") + (wanted.group !== undefined ? `:${wanted.group}` : "");
-    steps.push(sh`find -H ${path} ! -type l \\( ${raw(owner.join(" -o "))} \\) -exec chown -- ${who} {} +`);
+    steps.push(sh`find -H ${path} ! -type l \\( ${anyOf(owner)} \\) -exec chown -- ${who} {} +`);
   }
   const mode = treeCondition(wanted, ["mode"]);
-  if (mode.length) steps.push(sh`find -H ${path} ! -type l ${raw(mode.join(" "))} -exec chmod -- ${modeText(wanted.mode)} {} +`);
-  return steps.join("\n");
+  const modeValue = modeText(wanted.mode);
+  if (mode.length && modeValue !== undefined) steps.push(sh`find -H ${path} ! -type l ${mode} -exec chmod -- ${modeValue} {} +`);
+  return joinShell(steps, "\n");
 }
 
 function describe(type: string, attributes: { mode?: number | string; owner?: string; group?: string; linkTarget?: string; src?: string }): string {

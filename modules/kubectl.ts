@@ -25,7 +25,7 @@ import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments, stringify } from "yaml";
 import { findSource } from "../engine/managed-file";
 import { defineModule, ModuleFailure, type BaseResult, type FileDiff, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
-import { sh } from "../engine/shell";
+import { sh, type Shell } from "../engine/shell";
 
 type Obj = Record<string, any>;
 
@@ -140,8 +140,8 @@ function kubectlRunner(ctx: ModuleContext, args: KubectlArgs) {
   const kubeconfig = args.kubeconfig ?? (typeof ctx.vars.kubectl_kubeconfig === "string" ? ctx.vars.kubectl_kubeconfig : undefined);
   const global = [...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(args.namespace ? [`--namespace=${args.namespace}`] : [])];
   const base = sh`kubectl ${global}`;
-  return async (words: string, what: string, stdin?: string) => {
-    const run = await ctx.conn.run(`${base} ${words}`, { stdin });
+  return async (words: Shell, what: string, stdin?: string) => {
+    const run = await ctx.conn.run(sh`${base} ${words}`, { stdin });
     if (run.code === 127) throw new ModuleFailure("kubectl is not installed on this host");
     if (run.code !== 0) {
       const error = run.stderr.trim() || `exit code ${run.code}`;
@@ -166,7 +166,7 @@ async function planApply(ctx: ModuleContext, args: KubectlArgs, run: ReturnType<
   const wanted = args.src !== undefined ? parseManifests(readFileSync(findSource(args.src, ctx.searchDirs.files, "src"), "utf8"), args.src) : [args.apply ?? []].flat();
   if (wanted.length === 0) throw new ModuleFailure("no objects to apply");
   const manifest = JSON.stringify({ apiVersion: "v1", kind: "List", items: wanted });
-  const live = parseGetOutput(await run("get -f - -o json --ignore-not-found", "read the objects", manifest));
+  const live = parseGetOutput(await run(sh`get -f - -o json --ignore-not-found`, "read the objects", manifest));
   const objects = wanted.map((object): ObjectChange => {
     const found = live.find((l) => sameObject(object, l));
     return { kind: object.kind, name: object.metadata?.name, namespace: found?.metadata?.namespace ?? object.metadata?.namespace, action: applyAction(object, found) };
@@ -184,13 +184,13 @@ async function planApply(ctx: ModuleContext, args: KubectlArgs, run: ReturnType<
         return { path: label(object), before: shown(before), after: shown(object) };
       });
   }
-  const validate = args.validate === false ? " --validate=false" : "";
+  const validate = args.validate === false ? ["--validate=false"] : [];
   return {
     changed: true,
     summary: changing.map((o) => `${o.action === "created" ? "create" : "configure"} ${o.kind.toLowerCase()}/${o.name}`).join(", "),
     diff,
     result: { objects },
-    apply: async () => ({ stdout: await run(`apply -f -${validate}`, "apply the objects", manifest) }),
+    apply: async () => ({ stdout: await run(sh`apply -f - ${validate}`, "apply the objects", manifest) }),
   };
 }
 
@@ -206,7 +206,7 @@ function pick(live: unknown, shape: unknown): unknown {
 
 async function planCreate(ctx: ModuleContext, args: KubectlArgs, run: ReturnType<typeof kubectlRunner>): Promise<Plan<KubectlResult>> {
   const object = JSON.parse(await run(sh`create ${args.create ?? []} --dry-run=client -o json`, `make the object of 'kubectl create ${(args.create ?? []).join(" ")}'`)) as Obj;
-  const live = parseGetOutput(await run("get -f - -o json --ignore-not-found", "read the object", JSON.stringify(object)));
+  const live = parseGetOutput(await run(sh`get -f - -o json --ignore-not-found`, "read the object", JSON.stringify(object)));
   const found = live.find((l) => sameObject(object, l));
   const change: ObjectChange = { kind: object.kind, name: object.metadata?.name, namespace: found?.metadata?.namespace ?? object.metadata?.namespace, action: found ? "unchanged" : "created" };
   if (found) return { changed: false, result: { objects: [change] } };
@@ -215,13 +215,13 @@ async function planCreate(ctx: ModuleContext, args: KubectlArgs, run: ReturnType
     summary: `create ${label(object)}`,
     diff: ctx.diff && !ctx.noLog ? [{ path: label(object), before: "", after: shown(object) }] : undefined,
     result: { objects: [change] },
-    apply: async () => ({ stdout: await run(`create -f -${args.validate === false ? " --validate=false" : ""}`, `create ${label(object)}`, JSON.stringify(object)) }),
+    apply: async () => ({ stdout: await run(sh`create -f - ${args.validate === false ? ["--validate=false"] : []}`, `create ${label(object)}`, JSON.stringify(object)) }),
   };
 }
 
 async function planApprove(args: KubectlArgs, run: ReturnType<typeof kubectlRunner>): Promise<Plan<KubectlResult>> {
   const user = args.approveCsrs ?? "";
-  const pending = pendingCsrs(parseGetOutput(await run("get csr -o json", "list the certificate signing requests")), user);
+  const pending = pendingCsrs(parseGetOutput(await run(sh`get csr -o json`, "list the certificate signing requests")), user);
   if (pending.length === 0) return { changed: false, result: { approved: [] } };
   return {
     changed: true,

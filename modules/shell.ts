@@ -6,7 +6,7 @@
  */
 import { defineModule } from "../engine/module";
 import { planCommand, type CommandResult } from "../engine/run-command";
-import { sh } from "../engine/shell";
+import { raw, sh } from "../engine/shell";
 
 export type { CommandResult };
 
@@ -21,5 +21,10 @@ export const shell = defineModule({
     stdin: { type: "string" },
     env: { type: "record" },
   },
-  plan: (ctx, args) => planCommand(ctx, args.cmd, args.executable ? sh`${args.executable} -c ${args.cmd}` : args.cmd, args),
+  plan: (ctx, args) => {
+    // The user's script is meant to be shell syntax: the one command taken as written.
+    // Under another executable it is that program's one `-c` argument, quoted.
+    const script = args.executable ? sh`${args.executable} -c ${args.cmd}` : raw(args.cmd);
+    return planCommand(ctx, args.cmd, script, args);
+  },
 });

@@ -17,7 +17,7 @@
  * `systemctl status` and the unit's last journal lines.
  */
 import { defineModule, ModuleFailure, type BaseResult, type Plan } from "../engine/module";
-import { sh } from "../engine/shell";
+import { joinShell, sh, type Shell } from "../engine/shell";
 
 export interface UnitStatus {
   id: string;
@@ -124,13 +124,13 @@ export function planUnit(status: UnitStatus | undefined, wish: UnitWish, otherUn
 }
 
 /** One action as a shell line; a failed start or restart prints the unit's status and journal. */
-function actionCommand(action: string, unit: string): string {
-  if (action === "daemon-reload") return `systemctl daemon-reload || exit 10`;
+function actionCommand(action: string, unit: string): Shell {
+  if (action === "daemon-reload") return sh`systemctl daemon-reload || exit 10`;
   const run = sh`systemctl ${action} -- ${unit}`;
   if (action === "start" || action === "restart" || action === "reload") {
-    return `${run} || { rc=$?; echo '@@status'; ${sh`systemctl status --no-pager -l -n 20 -- ${unit}`}; exit 11; }`;
+    return sh`${run} || { rc=$?; echo '@@status'; systemctl status --no-pager -l -n 20 -- ${unit}; exit 11; }`;
   }
-  return `${run} || exit 12`;
+  return sh`${run} || exit 12`;
 }
 
 export const systemd = defineModule({
@@ -149,10 +149,10 @@ export const systemd = defineModule({
     return undefined;
   },
   async plan(ctx, args): Promise<Plan<SystemdResult>> {
-    const lines: string[] = [];
+    const lines: Shell[] = [];
     if (args.name !== undefined) lines.push(sh`systemctl show -p ${PROPERTIES.join(",")} -- ${args.name} || exit 1`);
-    if (args.daemonReload) lines.push(`echo '@@all'`, `systemctl show -p Id,NeedDaemonReload '*' || exit 1`);
-    const read = await ctx.conn.run(lines.join("\n"));
+    if (args.daemonReload) lines.push(sh`echo '@@all'`, sh`systemctl show -p Id,NeedDaemonReload '*' || exit 1`);
+    const read = await ctx.conn.run(joinShell(lines, "\n"));
     if (read.code !== 0) throw new ModuleFailure(`could not read the state of ${args.name ?? "systemd's units"}: ${read.stderr.trim() || `exit code ${read.code}`}`);
     const [own = "", all = ""] = read.stdout.split("@@all\n");
     const status = args.name !== undefined ? unitStatus(parseSystemctlShow(own)[0] ?? {}) : undefined;
@@ -169,7 +169,7 @@ export const systemd = defineModule({
       summary,
       result,
       apply: async () => {
-        const script = unitPlan.actions.map((action) => actionCommand(action, unit)).join("\n");
+        const script = joinShell(unitPlan.actions.map((action) => actionCommand(action, unit)), "\n");
         const run = await ctx.conn.run(script);
         if (run.code !== 0) {
           const [, status = ""] = run.stdout.split("@@status\n");

@@ -7,7 +7,7 @@
  *   task("flannel wrote its env", waitFor({ path: "/run/flannel/subnet.env" }))
  */
 import { defineModule, ModuleFailure, type BaseResult, type Plan } from "../engine/module";
-import { raw, sh } from "../engine/shell";
+import { joinShell, sh } from "../engine/shell";
 
 export interface WaitForResult extends BaseResult {
   elapsed: number;
@@ -30,18 +30,22 @@ export const waitFor = defineModule({
     const what = args.port !== undefined ? `port ${args.host ?? "127.0.0.1"}:${args.port}` : `path ${args.path}`;
     const wantUp = !args.state || args.state === "started" || args.state === "present";
     if (ctx.check) return { changed: false, summary: `would wait up to ${timeout}s for ${what} ${wantUp ? "up" : "down"}` };
+    // host and port reach bash as arguments ($1, $2), never as part of its script
     const probe =
       args.port !== undefined
-        ? sh`timeout 2 bash -c ${`exec 3<>/dev/tcp/${args.host ?? "127.0.0.1"}/${args.port}`} 2>/dev/null`
+        ? sh`timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ ${args.host ?? "127.0.0.1"} ${args.port} 2>/dev/null`
         : sh`[ -e ${args.path ?? ""} ]`;
-    const condition = wantUp ? probe : `! { ${probe}; }`;
-    // numbers go into $((...)) unquoted: they are validated numbers, printed by us
-    const seconds = (n: number) => raw(String(Math.max(0, Math.ceil(n))));
-    const script = [
-      sh`sleep ${seconds(args.delay ?? 0)}; start=$(date +%s); deadline=$((start + ${seconds(timeout)}))`,
-      `until ${condition}; do [ "$(date +%s)" -ge "$deadline" ] && exit 1; sleep 0.5; done`,
-      `echo $(( $(date +%s) - start ))`,
-    ].join("\n");
+    const condition = wantUp ? probe : sh`! { ${probe}; }`;
+    const seconds = (n: number) => Math.max(0, Math.ceil(n));
+    // the limit goes through a variable: a quoted number is not valid inside $((...))
+    const script = joinShell(
+      [
+        sh`limit=${seconds(timeout)}; sleep ${seconds(args.delay ?? 0)}; start=$(date +%s); deadline=$((start + limit))`,
+        sh`until ${condition}; do [ "$(date +%s)" -ge "$deadline" ] && exit 1; sleep 0.5; done`,
+        sh`echo $(( $(date +%s) - start ))`,
+      ],
+      "\n",
+    );
     const result = await ctx.conn.run(script);
     if (result.code !== 0) throw new ModuleFailure(`timed out after ${timeout}s waiting for ${what} to be ${wantUp ? "up" : "down"}`);
     const elapsed = Number(result.stdout.trim()) || 0;

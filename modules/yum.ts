@@ -13,7 +13,7 @@
  */
 import { defineModule, ModuleFailure, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { describeChanges, hasChanges, namesProblem, packageChanges, packageList, tail, type PackageResult, type PackageState } from "../engine/package-plan";
-import { raw, sh } from "../engine/shell";
+import { joinShell, sh } from "../engine/shell";
 
 export type YumResult = PackageResult;
 
@@ -57,25 +57,26 @@ export function parseCheckUpdate(output: string): Set<string> {
   return names;
 }
 
-// disabling first, so that `disablerepo: "*", enablerepo: "x"` means "only x", as in Ansible
-const repoOptions = (args: YumArgs) => [
-  ...[args.disablerepo ?? []].flat().map((repo) => sh`--disablerepo=${repo}`),
-  ...[args.enablerepo ?? []].flat().map((repo) => sh`--enablerepo=${repo}`),
+// disabling first, so that `disablerepo: "*", enablerepo: "x"` means "only x", as in Ansible;
+// each option is one word, quoted like any value
+const repoOptions = (args: YumArgs): string[] => [
+  ...[args.disablerepo ?? []].flat().map((repo) => `--disablerepo=${repo}`),
+  ...[args.enablerepo ?? []].flat().map((repo) => `--enablerepo=${repo}`),
   ...(args.updateCache ? ["--refresh"] : []),
 ];
 
 export async function planYum(ctx: ModuleContext, args: YumArgs): Promise<Plan<YumResult>> {
   const names = packageList(args.name);
   const state = args.state ?? "present";
-  const options = repoOptions(args).join(" ");
+  const options = repoOptions(args);
   const lines = [
-    `if command -v yum >/dev/null 2>&1; then mgr=yum; elif command -v dnf >/dev/null 2>&1; then mgr=dnf; else echo 'neither yum nor dnf is installed' >&2; exit 3; fi`,
-    `echo "mgr=$mgr"`,
+    sh`if command -v yum >/dev/null 2>&1; then mgr=yum; elif command -v dnf >/dev/null 2>&1; then mgr=dnf; else echo 'neither yum nor dnf is installed' >&2; exit 3; fi`,
+    sh`echo "mgr=$mgr"`,
     sh`for p in ${names}; do echo @@; rpm -q --qf 'v=%{VERSION}-%{RELEASE}.%{ARCH}\n' -- "$p" 2>/dev/null; done; true`,
   ];
   // exit 100: updates available, 0: none, anything else: the tool failed
-  if (state === "latest") lines.push(`echo @@cu; "$mgr" -q check-update ${options} -- ${sh`${names}`}; echo "@@rc=$?"`);
-  const read = await ctx.conn.run(lines.join("\n"));
+  if (state === "latest") lines.push(sh`echo @@cu; "$mgr" -q check-update ${options} -- ${names}; echo "@@rc=$?"`);
+  const read = await ctx.conn.run(joinShell(lines, "\n"));
   if (read.code !== 0) throw new ModuleFailure(`could not read installed packages: ${read.stderr.trim() || `exit code ${read.code}`}`);
   const [head = "", cu = ""] = read.stdout.split("@@cu\n");
   const manager = /^mgr=(\S+)/m.exec(head)?.[1] ?? "yum";
@@ -95,11 +96,11 @@ export async function planYum(ctx: ModuleContext, args: YumArgs): Promise<Plan<Y
     result,
     apply: async () => {
       const steps = [
-        changes.install.length ? sh`${manager} -y install ${raw(options)} -- ${changes.install}` : "",
-        changes.upgrade.length ? sh`${manager} -y upgrade ${raw(options)} -- ${changes.upgrade}` : "",
-        changes.remove.length ? sh`${manager} -y remove ${raw(options)} -- ${changes.remove}` : "",
-      ].filter(Boolean);
-      const run = await ctx.conn.run(steps.map((step) => `${step} || exit $?`).join("\n"));
+        changes.install.length > 0 && sh`${manager} -y install ${options} -- ${changes.install}`,
+        changes.upgrade.length > 0 && sh`${manager} -y upgrade ${options} -- ${changes.upgrade}`,
+        changes.remove.length > 0 && sh`${manager} -y remove ${options} -- ${changes.remove}`,
+      ];
+      const run = await ctx.conn.run(joinShell(steps.map((step) => step && sh`${step} || exit $?`), "\n"));
       if (run.code !== 0) throw new ModuleFailure(`${manager} failed to ${describeChanges(changes)}:\n${tail(run.stderr + run.stdout)}`, { stdout: run.stdout });
       return { stdout: tail(run.stdout) };
     },

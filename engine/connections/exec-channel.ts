@@ -3,11 +3,12 @@
  * own channel. The remote shell (remote-shell.ts) opens its channel here too; a command
  * runs on its own exec channel only when it has a large stdin or the host has no usable shell.
  *
- *   const result = await runOnExecChannel(client, "exec /bin/sh -c 'uptime'", undefined, (ch) => ch.end());
+ *   const result = await runOnExecChannel(client, sh`exec /bin/sh -c 'uptime'`, undefined, (ch) => ch.end());
  */
 import { constants as os } from "node:os";
 import type { ClientChannel, Client as SshClient } from "ssh2";
 import type { RunResult } from "../connection";
+import type { Shell } from "../shell";
 
 /** timeout(1) sends TERM at the limit, then KILL this many seconds later. */
 export const TIMEOUT_KILL_AFTER_S = 2;
@@ -26,11 +27,11 @@ const OPEN_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160, 320, 640];
  * opened. `attach` runs inside ssh2's callback: the exit status can arrive in the same
  * packet batch as the exec reply, before any promise continuation runs.
  */
-export async function openChannel<T>(client: SshClient, command: string, attach: (channel: ClientChannel) => T): Promise<T> {
+export async function openChannel<T>(client: SshClient, command: Shell, attach: (channel: ClientChannel) => T): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await new Promise<T>((resolve, reject) => {
-        client.exec(command, (error, channel) => (error ? reject(error) : resolve(attach(channel))));
+        client.exec(command.text, (error, channel) => (error ? reject(error) : resolve(attach(channel))));
       });
     } catch (error) {
       const refused = (error as { reason?: unknown }).reason !== undefined;
@@ -44,7 +45,7 @@ export async function openChannel<T>(client: SshClient, command: string, attach:
 /** Runs one command on a new exec channel; "lost" when the connection went away first. */
 export async function runOnExecChannel(
   client: SshClient,
-  command: string,
+  command: Shell,
   timeoutMs: number | undefined,
   sendInput: (channel: ClientChannel) => void,
 ): Promise<RunResult | "lost"> {

@@ -3,14 +3,15 @@ import { spawn } from "node:child_process";
 import { userInfo } from "node:os";
 import { wrapBecome } from "../become";
 import { Connection, type RunOptions, type RunResult } from "../connection";
+import type { Shell } from "../shell";
 
 export class LocalConnection extends Connection {
   private readonly user = userInfo().username;
 
-  run(command: string, options: RunOptions = {}): Promise<RunResult> {
+  run(command: Shell, options: RunOptions = {}): Promise<RunResult> {
     const wrapped = wrapBecome(command, options.become, this.user);
     return new Promise((resolve, reject) => {
-      const child = spawn("/bin/sh", ["-c", wrapped.command], {
+      const child = spawn("/bin/sh", ["-c", wrapped.command.text], {
         env: { ...process.env, LC_ALL: "C", ...options.env },
         stdio: ["pipe", "pipe", "pipe"],
       });

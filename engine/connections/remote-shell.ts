@@ -6,7 +6,7 @@
  *
  *   const pool = new ShellPool(client, slots, 4);
  *   const shell = await pool.acquire();            // undefined: use an exec channel instead
- *   const result = await shell.run("uptime", stdinBytes, timeoutMs);
+ *   const result = await shell.run(sh`uptime`, stdinBytes, timeoutMs);
  *   pool.release(shell);
  *
  * Controller to shell, one line per command, parsed by the shell itself:
@@ -38,7 +38,7 @@
 import { randomBytes } from "node:crypto";
 import type { ClientChannel, Client as SshClient } from "ssh2";
 import type { RunResult } from "../connection";
-import { quote } from "../shell";
+import { quote, sh, type Shell } from "../shell";
 import { commandResult, openChannel, TIMEOUT_GRACE_MS, type ChannelSlots } from "./exec-channel";
 
 /** Stdin up to this size travels through a shell (base64 in the command line); larger uses an exec channel. */
@@ -181,7 +181,7 @@ export class RemoteShell {
    * do then). `onGone` is called once, when the shell's channel has ended.
    */
   static async open(client: SshClient, onGone: (shell: RemoteShell) => void): Promise<RemoteShell | undefined> {
-    const shell = await openChannel(client, "exec /bin/sh", (channel) => new RemoteShell(channel, onGone));
+    const shell = await openChannel(client, sh`exec /bin/sh`, (channel) => new RemoteShell(channel, onGone));
     const ready = newNonce();
     // The login shell may print something first (a motd, a .bashrc): the probe drops it.
     const probe = `${PRELUDE}printf '%s %d\\n' ${ready} "$__tsplay_b64"; printf '%s\\n' ${ready} >&2\n`;
@@ -195,15 +195,17 @@ export class RemoteShell {
   }
 
   /** Whether this shell can feed `stdin` to the command `line` (binary input, and any input of a command naming `$$`, need base64 on the host). */
-  canFeed(line: string, stdin: Buffer | undefined): boolean {
-    return !stdin?.length || this.canDecode || (!namesOwnPid(line) && hereDocText(stdin) !== undefined);
+  canFeed(command: Shell, stdin: Buffer | undefined): boolean {
+    return !stdin?.length || this.canDecode || (!namesOwnPid(command.text) && hereDocText(stdin) !== undefined);
   }
 
-  /** Runs the shell command `line` on the host, as `/bin/sh -c` would; "lost" when the shell or the connection ended first. */
-  async run(line: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RunResult | "lost"> {
+  /** Runs `command` on the host, as `/bin/sh -c` would; "lost" when the shell or the connection ended first. */
+  async run(command: Shell, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RunResult | "lost"> {
     if (this.pending) throw new Error("a remote shell runs one command at a time");
     const started = Date.now();
     const nonce = newNonce();
+    // from here on the command is data inside the frame: its text, quoted as one word
+    const line = command.text;
     const needsOwnPid = namesOwnPid(line);
     const text = stdin && !needsOwnPid ? hereDocText(stdin) : undefined;
     const input = text !== undefined ? ` ${quote(text)}` : stdin && stdin.length > 0 ? ` ${quote(stdin.toString("base64"))}` : "";

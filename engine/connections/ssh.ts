@@ -17,7 +17,7 @@ import type { Readable } from "node:stream";
 import type { ConnectConfig, ServerHostKeyAlgorithm, Client as SshClient } from "ssh2";
 import { wrapBecome, type BecomeCommand } from "../become";
 import { Connection, UnreachableError, type RunOptions, type RunResult } from "../connection";
-import { quote, sh } from "../shell";
+import { joinShell, quote, sh, type Shell } from "../shell";
 import { ChannelSlots, runOnExecChannel, TIMEOUT_KILL_AFTER_S } from "./exec-channel";
 import { SHELL_STDIN_LIMIT, ShellPool } from "./remote-shell";
 import { authMethods, describeAuth } from "./ssh-auth";
@@ -98,7 +98,7 @@ export class SshConnection extends Connection {
     this.slots = new ChannelSlots(options.maxSessions ?? 8);
   }
 
-  async run(command: string, options: RunOptions = {}): Promise<RunResult> {
+  async run(command: Shell, options: RunOptions = {}): Promise<RunResult> {
     const prepared = remoteCommand(command, options, this.target.user);
     const stdin = inputOf(prepared.stdinPrefix, options.stdin);
     const started = TRACE ? performance.now() : 0;
@@ -312,9 +312,9 @@ export class SshConnection extends Connection {
 
 interface PreparedCommand {
   /** what an exec channel runs (sshd hands it to the login shell) */
-  execLine: string;
+  execLine: Shell;
   /** what a remote shell runs with `/bin/sh -c` */
-  shellLine: string;
+  shellLine: Shell;
   /** written to stdin before the command's own input: sudo reads the password first */
   stdinPrefix?: string;
 }
@@ -329,22 +329,24 @@ interface PreparedCommand {
  * process group: sshd ignores the SSH "signal" request for root logins, and closing the
  * channel would leave the command running. Under become it runs inside sudo, as that user.
  */
-function remoteCommand(command: string, options: RunOptions, connectedAs: string): PreparedCommand {
+function remoteCommand(command: Shell, options: RunOptions, connectedAs: string): PreparedCommand {
   const assignments = Object.entries({ LC_ALL: "C", ...options.env }).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
     return `${name}=${value}`;
   });
-  const script = `${sh`export ${assignments}`}\n${command}`;
+  const script = joinShell([sh`export ${assignments}`, command], "\n");
+  // each `-c` below gets the script's text as one quoted argument, not nested syntax
   const limited = options.timeoutMs
-    ? sh`timeout -k ${TIMEOUT_KILL_AFTER_S} ${(options.timeoutMs / 1000).toFixed(3)} /bin/sh -c ${script}`
+    ? sh`timeout -k ${TIMEOUT_KILL_AFTER_S} ${(options.timeoutMs / 1000).toFixed(3)} /bin/sh -c ${script.text}`
     : undefined;
-  const wrapped = wrapBecome(limited ?? script, options.become, connectedAs);
-  if (wrapped.command !== (limited ?? script)) {
+  const inner = limited ?? script;
+  const wrapped = wrapBecome(inner, options.become, connectedAs);
+  if (wrapped.command !== inner) {
     // sudo runs it with /bin/sh -c
-    return { execLine: wrapped.command, shellLine: `exec ${wrapped.command}`, stdinPrefix: wrapped.stdinPrefix };
+    return { execLine: wrapped.command, shellLine: sh`exec ${wrapped.command}`, stdinPrefix: wrapped.stdinPrefix };
   }
-  if (limited) return { execLine: `exec ${limited}`, shellLine: `exec ${limited}` };
-  return { execLine: `exec ${sh`/bin/sh -c ${script}`}`, shellLine: script };
+  if (limited) return { execLine: sh`exec ${limited}`, shellLine: sh`exec ${limited}` };
+  return { execLine: sh`exec /bin/sh -c ${script.text}`, shellLine: script };
 }
 
 function inputOf(prefix: string | undefined, stdin: string | Buffer | undefined): Buffer | undefined {

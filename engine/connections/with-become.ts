@@ -1,5 +1,6 @@
 /** A host's connection as one task sees it: every command runs with the task's become. */
 import { Connection, type Become, type RunOptions, type RunResult } from "../connection";
+import type { Shell } from "../shell";
 
 export class ConnectionWithBecome extends Connection {
   constructor(
@@ -9,7 +10,7 @@ export class ConnectionWithBecome extends Connection {
     super(inner.host);
   }
 
-  run(command: string, options: RunOptions = {}): Promise<RunResult> {
+  run(command: Shell, options: RunOptions = {}): Promise<RunResult> {
     return this.inner.run(command, { ...options, become: options.become ?? this.become });
   }
 }

@@ -12,7 +12,7 @@ export async function probeFiles(ctx: ModuleContext, paths: readonly string[]): 
   const lines = paths.flatMap((path, i) => [
     sh`p=${path}`,
     // `echo .` keeps a trailing newline of the name from being eaten by $( )
-    `d=$(dirname -- "$p"; echo .); d=\${d%??}; if [ -d "$d" ]; then echo f${i}_parent=1; fi`,
+    sh`d=$(dirname -- "$p"; echo .); d=\${d%??}; if [ -d "$d" ]; then echo ${`f${i}_parent=1`}; fi`,
     statFragment("p", `f${i}_`, { sha256: true, contentUpTo: Infinity }),
   ]);
   const fields = await probe(ctx.conn, lines);

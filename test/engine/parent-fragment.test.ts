@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parentFragment } from "../../engine/remote-stat";
-import { quote } from "../../engine/shell";
+import { sh } from "../../engine/shell";
 
 /** What the fragment leaves in `d` for `path`, run by the local /bin/sh. */
 const parentBy = (path: string) => {
-  const r = spawnSync("/bin/sh", ["-c", `p=${quote(path)}\n${parentFragment("p", "d")}\nprintf '%s' "$d"`], { encoding: "utf8" });
+  const r = spawnSync("/bin/sh", ["-c", sh`p=${path}\n${parentFragment("p", "d")}\nprintf '%s' "$d"`.text], { encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 };
@@ -19,6 +19,6 @@ describe("parentFragment: the folder of a path with shell builtins only", () => 
   });
 
   it("refuses variable names that would be code", () => {
-    expect(() => parentFragment("p; rm -rf /", "d")).toThrow(/bad variable names/);
+    expect(() => parentFragment("p; rm -rf /", "d")).toThrow(/bad shell variable name/);
   });
 });

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { play, playbook, task } from "../../engine";
+import { ModuleFailure } from "../../engine/module";
 import { splitWords } from "../../engine/split-words";
 import { assert, command, debug, shell, waitFor } from "../../modules";
-import { HOSTILE_NAMES, run } from "./context";
+import { run as runPlaybook } from "../run/harness";
+import { HOSTILE_NAMES, makeContext, run } from "./context";
 import { tempDir } from "../temp-dir";
 
 const dir = () => tempDir("tsplay-cmd-");
@@ -42,6 +45,23 @@ describe("command", () => {
     expect(failed.result).toMatchObject({ rc: 3, stdout: "out", stderr: "err", failed: true, msg: "non-zero return code 3: err" });
     const { result } = await run(command({ argv: ["sh", "-c", 'pwd; cat; echo "$GREETING"'], chdir: d, stdin: "from stdin\n", env: { GREETING: "it's $(me)" } }));
     expect(result.stdout_lines).toEqual([d, "from stdin", "it's $(me)"]);
+  });
+
+  it("fails the task, in one line, when cmd from a variable leaves a quote open", async () => {
+    // the module alone, given the rendered value
+    const call = command({ cmd: "echo 'open" });
+    const error = await call.module.plan(makeContext(), call.args).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleFailure);
+    expect((error as Error).message).toMatch(/unterminated ' quote/);
+
+    // through the runner, rendered from a variable: a task failure, not an internal error
+    const r = await runPlaybook(
+      playbook([play({ name: "p", hosts: "h1", gatherFacts: false, tasks: [task("split", command({ cmd: "{{line}}" }), { vars: { line: `printf "%s\n" 'two\nlines` } })] })]),
+    );
+    const result = r.results.find((e) => e.task === "split");
+    expect(result?.status).toBe("failed");
+    expect(result?.msg).toMatch(/^cmd cannot be split into words: unterminated ' quote in /);
+    expect(result?.msg).not.toMatch(/internal error|\n/);
   });
 
   it("takes exactly one of cmd and argv", () => {
@@ -97,6 +117,22 @@ describe("waitFor", () => {
     await expect(run(waitFor({ path: `${d}/never`, timeout: 1 }))).rejects.toThrow(/timed out after 1s waiting for path/);
     expect((await run(waitFor({ path: `${d}/never`, timeout: 1 }), { check: true })).plan.summary).toMatch(/would wait/);
     expect((await run(waitFor({ path: `${d}/ready`, state: "absent", timeout: 1 })).catch((e) => e)) instanceof Error).toBe(true);
+  });
+
+  it("gives the host to bash as an argument, never as script text", async () => {
+    const d = dir();
+    const marker = `${d}/MARKER`;
+    const hosts = [
+      `127.0.0.1/1; touch ${marker}; #`,
+      `$(touch ${marker})`,
+      `127.0.0.1" $(touch ${marker}) "`,
+      `127.0.0.1'; touch ${marker}; '`,
+      `\`touch ${marker}\``,
+    ];
+    for (const host of hosts) {
+      await expect(run(waitFor({ host, port: 1, timeout: 1 }))).rejects.toThrow(/timed out after 1s waiting for port/);
+      expect(existsSync(marker), host).toBe(false);
+    }
   });
 
   it("waits for a TCP port to accept connections", async () => {

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { SshConnection } from "../../engine/connections/ssh";
-import { sh } from "../../engine/shell";
+import { raw, sh, type Shell } from "../../engine/shell";
 import { addressOf, HOSTS, TESTBED_KEY, TESTBED_KNOWN_HOSTS, testbedUp } from "../e2e/testbed";
 
 describe.skipIf(!testbedUp)("remote shells on a test host", () => {
@@ -18,7 +18,7 @@ describe.skipIf(!testbedUp)("remote shells on a test host", () => {
     return conn;
   };
   /** runs `command` through a shell and on an exec channel; both results, once shown equal */
-  const both = async (command: string, stdin?: string | Buffer) => {
+  const both = async (command: Shell, stdin?: string | Buffer) => {
     const [viaShell, viaExec] = [connect(4), connect(0)];
     const a = await viaShell.run(command, { stdin });
     const b = await viaExec.run(command, { stdin });
@@ -34,32 +34,32 @@ describe.skipIf(!testbedUp)("remote shells on a test host", () => {
 
   it("gives each command stdin as sent: text, text without a final newline, binary, hostile here-doc text, none", async () => {
     const text = "line one\n__TSPLAY_INPUT__\n$(touch /tmp/tsplay-pwned) `x` \\n ${HOME}\n✓ ünïcode\n";
-    expect((await both("cat", text)).stdout).toBe(text);
-    expect((await both("cat", "no newline at the end")).stdout).toBe("no newline at the end");
+    expect((await both(sh`cat`, text)).stdout).toBe(text);
+    expect((await both(sh`cat`, "no newline at the end")).stdout).toBe("no newline at the end");
     const binary = Buffer.from([0, 1, 2, 0xff, 0xfe, 10, 0x80, 0]);
-    expect((await both("cat", binary)).stdoutBytes.equals(binary)).toBe(true);
-    expect((await both("cat; echo end")).stdout).toBe("end\n");
-    expect((await both("read line; echo $?")).stdout).toBe("1\n");
-    expect((await both("test -e /tmp/tsplay-pwned; echo $?")).stdout).toBe("1\n");
+    expect((await both(sh`cat`, binary)).stdoutBytes.equals(binary)).toBe(true);
+    expect((await both(sh`cat; echo end`)).stdout).toBe("end\n");
+    expect((await both(sh`read line; echo $?`)).stdout).toBe("1\n");
+    expect((await both(sh`test -e /tmp/tsplay-pwned; echo $?`)).stdout).toBe("1\n");
   });
 
   it("passes output through untouched, marker-like lines and binary included", async () => {
-    const result = await both("printf 'x 0\\n%s 0\\n' 0123456789abcdef0123456789abcdef; printf 'err\\n0123456789abcdef\\n' >&2; printf '\\000\\377no newline'");
+    const result = await both(raw("printf 'x 0\\n%s 0\\n' 0123456789abcdef0123456789abcdef; printf 'err\\n0123456789abcdef\\n' >&2; printf '\\000\\377no newline'"));
     expect(result.stdoutBytes.equals(Buffer.from("x 0\n0123456789abcdef0123456789abcdef 0\n\0\xffno newline", "latin1"))).toBe(true);
     expect(result.stderr).toBe("err\n0123456789abcdef\n");
   });
 
   it("keeps nothing a command does from the next one: directory, variables, options, traps, exit", async () => {
     const conn = connect(1); // one shell: every command goes through the same one
-    await conn.run("cd /tmp; x=leaked; export Y=leaked; set -eu; trap 'echo trapped' EXIT; umask 077; exec 3>/dev/null");
-    const after = await conn.run('echo "$(pwd) x=${x:-} Y=${Y:-} $(umask)"; case $- in *e*|*u*) echo "options leaked: $-";; esac');
+    await conn.run(sh`cd /tmp; x=leaked; export Y=leaked; set -eu; trap 'echo trapped' EXIT; umask 077; exec 3>/dev/null`);
+    const after = await conn.run(raw('echo "$(pwd) x=${x:-} Y=${Y:-} $(umask)"; case $- in *e*|*u*) echo "options leaked: $-";; esac'));
     expect(after.stdout).toBe("/root x= Y= 0022\n");
-    expect((await conn.run("exit 7")).code).toBe(7);
-    expect((await conn.run("set -e; false; echo not reached")).code).toBe(1);
-    const pids = await Promise.all([conn.run("echo $$"), conn.run("echo $$")]);
+    expect((await conn.run(sh`exit 7`)).code).toBe(7);
+    expect((await conn.run(sh`set -e; false; echo not reached`)).code).toBe(1);
+    const pids = await Promise.all([conn.run(sh`echo $$`), conn.run(sh`echo $$`)]);
     expect(pids[0]!.stdout).not.toBe(pids[1]!.stdout); // $$ is the command's own process, as with sh -c
-    expect((await conn.run("kill -TERM $$")).code).toBe(143);
-    expect((await conn.run('printf "%s|%s" "$0" "$#"')).stdout).toBe("/bin/sh|0");
+    expect((await conn.run(sh`kill -TERM $$`)).code).toBe(143);
+    expect((await conn.run(sh`printf "%s|%s" "$0" "$#"`)).stdout).toBe("/bin/sh|0");
     expect(conn.counts).toEqual({ shell: 8, exec: 0 });
   });
 
@@ -88,9 +88,9 @@ describe.skipIf(!testbedUp)("remote shells on a test host", () => {
         expect((await conn.run(sh`stat -c %a -- ${path}`)).stdout).toBe("640\n");
       }
       // neither variable reaches a program the command starts, nor the next command
-      const leaked = await conn.run("env | grep -c __tsplay; echo \"[${__tsplay_stdin_text-}${__tsplay_stdin_whole-}]\"", { stdin: "x\n" });
+      const leaked = await conn.run(raw("env | grep -c __tsplay; echo \"[${__tsplay_stdin_text-}${__tsplay_stdin_whole-}]\""), { stdin: "x\n" });
       expect(leaked.stdout).toBe(via === "shell" ? "0\n[x1]\n" : "0\n[]\n");
-      expect((await conn.run('echo "[${__tsplay_stdin_text-}${__tsplay_stdin_whole-}]"')).stdout).toBe("[]\n");
+      expect((await conn.run(raw('echo "[${__tsplay_stdin_text-}${__tsplay_stdin_whole-}]"'))).stdout).toBe("[]\n");
       await conn.run(sh`rm -rf -- ${dir}`);
     }
   });
@@ -98,17 +98,17 @@ describe.skipIf(!testbedUp)("remote shells on a test host", () => {
   it("sends a large stdin on an exec channel of its own", async () => {
     const conn = connect(4);
     const big = Buffer.alloc(300 * 1024, "y");
-    expect((await conn.run("wc -c", { stdin: big })).stdout.trim()).toBe(String(big.length));
-    expect((await conn.run("echo small")).stdout).toBe("small\n");
+    expect((await conn.run(sh`wc -c`, { stdin: big })).stdout.trim()).toBe(String(big.length));
+    expect((await conn.run(sh`echo small`)).stdout).toBe("small\n");
     expect(conn.counts).toEqual({ shell: 1, exec: 1 });
   });
 
   it("ends a timed-out command without losing the shell", async () => {
     const conn = connect(1);
-    const result = await conn.run("sleep 20; echo never", { timeoutMs: 300 });
+    const result = await conn.run(sh`sleep 20; echo never`, { timeoutMs: 300 });
     expect(result.code).toBe(124);
     expect(result.stderr).toContain("timed out after 300 ms");
-    expect((await conn.run("echo still usable")).stdout).toBe("still usable\n");
+    expect((await conn.run(sh`echo still usable`)).stdout).toBe("still usable\n");
     expect(conn.counts).toEqual({ shell: 2, exec: 0 });
   });
 });

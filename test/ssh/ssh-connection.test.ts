@@ -76,42 +76,42 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
   describe("running commands", () => {
     it("returns stdout, stderr and the exit code", async () => {
       const conn = connect(h(0));
-      const ok = await conn.run("hostname; echo oops >&2");
+      const ok = await conn.run(sh`hostname; echo oops >&2`);
       expect(ok).toMatchObject({ code: 0, stdout: `${h(0).name}\n`, stderr: "oops\n" });
       expect(ok.stdoutBytes.equals(Buffer.from(`${h(0).name}\n`))).toBe(true);
-      expect((await conn.run("exit 3")).code).toBe(3);
-      expect((await conn.run("kill -TERM $$")).code).toBe(128 + 15);
+      expect((await conn.run(sh`exit 3`)).code).toBe(3);
+      expect((await conn.run(sh`kill -TERM $$`)).code).toBe(128 + 15);
     });
 
     it("runs the command under /bin/sh in the C locale, with the given environment", async () => {
       const conn = connect(h(0));
       const value = `it's "quoted" $(touch /tmp/tsplay-pwned) ; \`x\`\nline two ✓`;
-      const result = await conn.run(`printf '%s|%s|%s' "$LC_ALL" "$GREETING" "$0"`, { env: { GREETING: value } });
+      const result = await conn.run(sh`printf '%s|%s|%s' "$LC_ALL" "$GREETING" "$0"`, { env: { GREETING: value } });
       expect(result.stdout).toBe(`C|${value}|/bin/sh`);
-      expect((await conn.run("test -e /tmp/tsplay-pwned")).code).toBe(1);
+      expect((await conn.run(sh`test -e /tmp/tsplay-pwned`)).code).toBe(1);
     });
 
     it("passes stdin through byte for byte", async () => {
       const conn = connect(h(0));
       const bytes = Buffer.from(Array.from({ length: 3 * 256 }, (_, i) => i % 256));
-      expect((await conn.run("cat", { stdin: bytes })).stdoutBytes.equals(bytes)).toBe(true);
+      expect((await conn.run(sh`cat`, { stdin: bytes })).stdoutBytes.equals(bytes)).toBe(true);
       const big = Buffer.alloc(4 * 1024 * 1024, "x");
-      expect((await conn.run("wc -c", { stdin: big })).stdout.trim()).toBe(String(big.length));
+      expect((await conn.run(sh`wc -c`, { stdin: big })).stdout.trim()).toBe(String(big.length));
       // a command that never reads its input still finishes
-      expect((await conn.run("true", { stdin: big })).code).toBe(0);
+      expect((await conn.run(sh`true`, { stdin: big })).code).toBe(0);
     });
 
     it("kills a command that runs past its timeout", async () => {
       const conn = connect(h(0));
       const started = Date.now();
-      const result = await conn.run("sleep 30 & sleep 31; echo never", { timeoutMs: 300 });
+      const result = await conn.run(sh`sleep 30 & sleep 31; echo never`, { timeoutMs: 300 });
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(result.code).toBe(124);
       expect(result.stdout).toBe("");
       expect(result.stderr).toContain("timed out after 300 ms");
       // the whole process group went, not only the shell
-      expect((await conn.run("pgrep -x sleep || true")).stdout).toBe("");
-      expect((await conn.run("echo still usable")).stdout).toBe("still usable\n");
+      expect((await conn.run(sh`pgrep -x sleep || true`)).stdout).toBe("");
+      expect((await conn.run(sh`echo still usable`)).stdout).toBe("still usable\n");
     });
 
     it("runs many commands at once on one connection, beyond sshd's MaxSessions", async () => {
@@ -132,7 +132,7 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
       await conn.put(name, data, { mode: "0640" });
       expect((await conn.read(name))?.equals(data)).toBe(true);
       expect((await conn.run(sh`stat -c %a -- ${name}`)).stdout.trim()).toBe("640");
-      expect((await conn.run("test -e ~/tsplay-pwned || test -e /tmp/tsplay-pwned")).code).toBe(1);
+      expect((await conn.run(sh`test -e ~/tsplay-pwned || test -e /tmp/tsplay-pwned`)).code).toBe(1);
       expect(await conn.read(`${name}.missing`)).toBeNull();
       await conn.run(sh`rm -f -- ${name}`);
     });
@@ -141,9 +141,9 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
   describe("become", () => {
     it("runs commands as root through sudo from the unprivileged tsplay user", async () => {
       const conn = connect(h(1), { user: "tsplay" });
-      expect((await conn.run("id -un")).stdout).toBe("tsplay\n");
-      expect((await conn.run("id -un", { become: { user: "root" } })).stdout).toBe("root\n");
-      const result = await conn.run(`printf %s "$LC_ALL/$X"; cat`, { become: { user: "root" }, env: { X: "y z" }, stdin: "in" });
+      expect((await conn.run(sh`id -un`)).stdout).toBe("tsplay\n");
+      expect((await conn.run(sh`id -un`, { become: { user: "root" } })).stdout).toBe("root\n");
+      const result = await conn.run(sh`printf %s "$LC_ALL/$X"; cat`, { become: { user: "root" }, env: { X: "y z" }, stdin: "in" });
       expect(result.stdout).toBe("C/y zin");
 
       const file = "/root/tsplay become test 'x'";
@@ -157,7 +157,7 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
   describe("unreachable hosts", () => {
     it("reports a refused connection as UnreachableError naming the host", async () => {
       const conn = connect(h(0), { port: 2222 });
-      const error = await conn.run("true").catch((e: unknown) => e);
+      const error = await conn.run(sh`true`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as Error).message).toMatch(new RegExp(`^${h(0).name}: cannot connect to root@${h(0).address}:2222: connection refused`));
     });
@@ -165,7 +165,7 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
     it("reports failed authentication as UnreachableError", async () => {
       const otherKey = join(scratch, "other_key");
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey]);
-      const error = await connect(h(0), { privateKeyFile: otherKey }).run("true").catch((e: unknown) => e);
+      const error = await connect(h(0), { privateKeyFile: otherKey }).run(sh`true`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as Error).message).toContain(`authentication failed (tried key ${otherKey})`);
     });
@@ -173,10 +173,10 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
     it("fails a command in flight when the connection drops, then reconnects for the next one", async () => {
       const conn = connect(h(0));
       // $PPID is this connection's sshd session process: killing it drops the connection.
-      const error = await conn.run("kill -KILL $PPID; sleep 5").catch((e: unknown) => e);
+      const error = await conn.run(sh`kill -KILL $PPID; sleep 5`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as Error).message).toContain("was lost while a command was running");
-      expect((await conn.run("echo back")).stdout).toBe("back\n");
+      expect((await conn.run(sh`echo back`)).stdout).toBe("back\n");
     });
   });
 
@@ -186,7 +186,7 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
     it("refuses an unknown host and says how to trust it", async () => {
       const file = join(scratch, "empty_known_hosts");
       await writeFile(file, "");
-      const error = await connect(h(0), { knownHostsFile: file }).run("true").catch((e: unknown) => e);
+      const error = await connect(h(0), { knownHostsFile: file }).run(sh`true`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as Error).message).toContain(`the host key of ${h(0).address} is not known`);
       expect((error as Error).message).toContain(`ssh-keyscan '${h(0).address}' >> '${file}'`);
@@ -196,16 +196,16 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
     it("records the key of a new host with acceptNew, and trusts it from then on", async () => {
       const file = join(scratch, "accept_known_hosts");
       await writeFile(file, "# kept\n");
-      expect((await connect(h(0), { knownHostsFile: file, acceptNew: true }).run("true")).code).toBe(0);
+      expect((await connect(h(0), { knownHostsFile: file, acceptNew: true }).run(sh`true`)).code).toBe(0);
       expect(await readFile(file, "utf8")).toBe(`# kept\n${knownHostsLineFor(h(0))}\n`);
-      expect((await connect(h(0), { knownHostsFile: file }).run("true")).code).toBe(0);
+      expect((await connect(h(0), { knownHostsFile: file }).run(sh`true`)).code).toBe(0);
     });
 
     it("always refuses a changed key, even with acceptNew", async () => {
       const file = join(scratch, "changed_known_hosts");
       // h2's key recorded under h1's address: h1 now presents a "changed" key
       await writeFile(file, `${h(0).address} ${knownHostsLineFor(h(1)).split(" ").slice(1).join(" ")}\n`);
-      const error = await connect(h(0), { knownHostsFile: file, acceptNew: true }).run("true").catch((e: unknown) => e);
+      const error = await connect(h(0), { knownHostsFile: file, acceptNew: true }).run(sh`true`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as Error).message).toContain(`HOST KEY CHANGED for ${h(0).address}`);
       expect((error as Error).message).toContain(`${file}:1`);
@@ -217,12 +217,12 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
       await writeFile(file, readFileSync(KNOWN_HOSTS));
       execFileSync("ssh-keygen", ["-H", "-f", file], { stdio: "ignore" });
       expect(await readFile(file, "utf8")).not.toContain(h(0).address);
-      expect((await connect(h(0), { knownHostsFile: file }).run("true")).code).toBe(0);
+      expect((await connect(h(0), { knownHostsFile: file }).run(sh`true`)).code).toBe(0);
     });
 
     it("skips the check when checkHostKeys is false", async () => {
       const file = join(scratch, "unused_known_hosts");
-      expect((await connect(h(0), { knownHostsFile: file, checkHostKeys: false }).run("true")).code).toBe(0);
+      expect((await connect(h(0), { knownHostsFile: file, checkHostKeys: false }).run(sh`true`)).code).toBe(0);
       expect(existsSync(file)).toBe(false);
     });
   });
@@ -230,7 +230,7 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
   describe("jump host", () => {
     it("reaches a host through another one (ProxyJump)", async () => {
       const conn = connect(h(1), { jump: { address: h(0).address } });
-      const result = await conn.run('echo "$SSH_CONNECTION"; hostname');
+      const result = await conn.run(sh`echo "$SSH_CONNECTION"; hostname`);
       const [client, , server] = result.stdout.split("\n")[0]!.split(" ");
       expect(client).toBe(h(0).address); // the target saw the connection come from the jump host
       expect(server).toBe(h(1).address);
@@ -242,24 +242,24 @@ describe.skipIf(!isRoot)("SshConnection on the test hosts", () => {
     it("measures connection setup and per-command latency", async () => {
       const conn = connect(h(2) ?? h(0));
       let started = performance.now();
-      await conn.run("true");
+      await conn.run(sh`true`);
       const connectMs = performance.now() - started;
 
       const sequential = 200;
       started = performance.now();
-      for (let i = 0; i < sequential; i++) await conn.run("true");
+      for (let i = 0; i < sequential; i++) await conn.run(sh`true`);
       const perExecMs = (performance.now() - started) / sequential;
 
       const parallel = 400;
       started = performance.now();
-      await Promise.all(Array.from({ length: parallel }, () => conn.run("true")));
+      await Promise.all(Array.from({ length: parallel }, () => conn.run(sh`true`)));
       const parallelMs = (performance.now() - started) / parallel;
 
       const payload = Buffer.alloc(16 * 1024 * 1024, 7);
       started = performance.now();
       await conn.put("/tmp/tsplay-throughput", payload);
       const putMs = performance.now() - started;
-      await conn.run("rm -f /tmp/tsplay-throughput");
+      await conn.run(sh`rm -f /tmp/tsplay-throughput`);
 
       console.log(
         `ssh timings: first command incl. connect ${connectMs.toFixed(1)} ms; ` +
