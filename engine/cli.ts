@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { connectionFactory } from "./connections/open";
+import { describeError } from "./errors";
 import { RunEventBus } from "./events";
 import type { Vars } from "./host-context";
 import { loadInventory } from "./inventory";
@@ -130,8 +131,8 @@ export async function main(argv: string[]): Promise<number> {
     await terminal?.settled();
     return outcome.exitCode;
   } catch (error) {
-    const err = error as Error;
-    process.stderr.write(`ERROR: ${opts.verbose >= 3 ? (err.stack ?? err.message) : err.message}\n`);
+    const verbose = opts.verbose >= 3 && error instanceof Error && error.stack;
+    process.stderr.write(`ERROR: ${verbose ? error.stack : describeError(error, "tsplay")}\n`);
     return EXIT.error;
   }
 }

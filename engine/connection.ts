@@ -4,6 +4,7 @@
  * (see file-transfer.ts) so both transports write files the same atomic way.
  * A command is a `Shell` (engine/shell.ts), never a string: it is quoted by construction.
  */
+import { UserError } from "./errors";
 import { putFile, readFile } from "./file-transfer";
 import type { Shell } from "./shell";
 
@@ -37,8 +38,7 @@ export interface PutOptions {
 }
 
 /** The host cannot be reached (connect, auth or a dropped connection): not a task failure. */
-export class UnreachableError extends Error {
-  override name = "UnreachableError";
+export class UnreachableError extends UserError {
 }
 
 export abstract class Connection {

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
+import { UserError } from "./errors";
 import type { Become, Connection, PutOptions } from "./connection";
 import { parentFragment } from "./remote-stat";
 import { joinShell, sh, type Shell } from "./shell";
 
-export class RemoteCommandError extends Error {
-  override name = "RemoteCommandError";
+export class RemoteCommandError extends UserError {
   constructor(
     message: string,
     readonly code: number,

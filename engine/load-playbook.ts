@@ -1,8 +1,11 @@
-/** Loads a playbook file in-process with tsx, after a type check. */
+/**
+ * Loads a playbook file in-process, after a type check. It is imported into the same module
+ * graph as the engine (bin/tsplay.js registered tsx's loader): the playbook's modules then
+ * share the engine's classes (Shell, the error types), which a separate graph would copy.
+ */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
 import type { Playbook } from "./dsl";
 import { typecheckPlaybook } from "./typecheck";
 import { PlaybookError } from "./run/validate";
@@ -30,7 +33,7 @@ export async function loadPlaybook(file: string, options: { typecheck: boolean }
   if (options.typecheck) await typecheckPlaybook(path);
   let loaded: { default?: unknown };
   try {
-    loaded = await tsImport(pathToFileURL(path).href, import.meta.url);
+    loaded = await import(pathToFileURL(path).href);
   } catch (error) {
     if (error instanceof PlaybookError) throw error;
     const wrapped = new PlaybookError(describeLoadError(file, path, error));

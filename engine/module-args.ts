@@ -2,6 +2,7 @@
  * Argument specs: one declaration gives both the TypeScript type of a module's
  * arguments and the check that runs on them when the playbook loads.
  */
+import { UserError } from "./errors";
 
 interface TypeNames {
   string: string;
@@ -57,8 +58,7 @@ function typeMatches(type: ArgType, value: unknown): boolean {
   }
 }
 
-export class ArgumentError extends Error {
-  override name = "ArgumentError";
+export class ArgumentError extends UserError {
 }
 
 /**

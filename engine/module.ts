@@ -3,6 +3,7 @@
  * runner applies the plan only outside check mode: `--check` is the same code path
  * stopped before `apply`, so it cannot disagree with a real run.
  */
+import { UserError } from "./errors";
 import type { Connection } from "./connection";
 import type { Dynamic, Facts, HostContext, Vars } from "./host-context";
 import { validateArgs, type ArgSpec, type SpecArgs } from "./module-args";
@@ -18,17 +19,47 @@ export interface BaseResult {
   msg?: string;
 }
 
+/**
+ * What a module would do on a host, worked out without changing anything. A module never
+ * knows whether the run is a check: the runner decides, and never calls `apply` under
+ * --check. What only a real run can do (wait for a port, a change whose input an earlier
+ * task makes) goes into `apply` too, with `uncertain` saying why the prediction may differ.
+ */
 export interface Plan<R extends BaseResult> {
+  /** does the plan change the host (under --check: would it) */
   changed: boolean;
-  /** one line for the user: what is or would be done */
+  /** one line for the user: what is (or would be) done */
   summary?: string;
   diff?: FileDiff[];
   /** result fields known without applying (also reported in check mode) */
   result?: Partial<R>;
   /** facts to set on the host (setFact); applied in check mode too */
   setFacts?: Vars;
-  /** does the change; absent when nothing changes */
+  /**
+   * the real run's part: makes the change, or does the work only a real run can do and that
+   * changes nothing (a wait: `changed: false`). A `msg` it returns replaces `summary`.
+   */
   apply?: () => Promise<Partial<R> | void>;
+  /**
+   * why a prediction may not be what the real run does (shown with --check results only):
+   * a command whose effect is known only by running it, a file an earlier task would make
+   */
+  uncertain?: string;
+}
+
+/**
+ * The plan of a step whose input an earlier task of the run makes (a CA, a unit file, a
+ * running service): --check predicts `prediction`, saying why it is uncertain; a real run
+ * that still finds it missing fails with `failure`.
+ */
+export function needsEarlierTask<R extends BaseResult>(failure: string, prediction: Pick<Plan<R>, "changed" | "summary" | "result">): Plan<R> {
+  return {
+    ...prediction,
+    uncertain: failure,
+    apply: async () => {
+      throw new ModuleFailure(failure, prediction.result ?? {});
+    },
+  };
 }
 
 /** What a module sees: the host's connection, vars and facts, and the run's flags. */
@@ -38,7 +69,6 @@ export interface ModuleContext {
   readonly conn: Connection;
   readonly vars: Vars;
   readonly facts: Facts;
-  readonly check: boolean;
   readonly diff: boolean;
   /** the task is no-log: a module must keep content and secrets out of its summary */
   readonly noLog: boolean;
@@ -51,8 +81,7 @@ export interface ModuleContext {
 }
 
 /** A task failed for a reason the user can act on; the message is shown as is. */
-export class ModuleFailure extends Error {
-  override name = "ModuleFailure";
+export class ModuleFailure extends UserError {
   constructor(
     message: string,
     readonly result: Record<string, unknown> = {},

@@ -36,7 +36,8 @@ export async function planCommand(ctx: ModuleContext, display: string, script: S
   const env = Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, String(v)]));
   return {
     changed: true,
-    summary: ctx.check ? `would run: ${ctx.noLog ? "(hidden)" : display}` : "",
+    summary: `run: ${ctx.noLog ? "(hidden)" : display}`,
+    uncertain: "a command's effect is known only by running it: changedWhen and failedWhen judge the real run",
     apply: async () => {
       const run = await ctx.conn.run(full, { stdin: options.stdin, env });
       const stdout = stripNewline(run.stdout);

@@ -4,10 +4,10 @@
  * A variable whose value is itself a template (`"https://{{address}}:2379"`, common in
  * group_vars) is rendered when it is looked up, as Ansible does.
  */
+import { UserError } from "./errors";
 import Mustache from "mustache";
 
-export class TemplateError extends Error {
-  override name = "TemplateError";
+export class TemplateError extends UserError {
   constructor(
     message: string,
     readonly variable?: string,

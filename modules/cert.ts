@@ -16,7 +16,7 @@
  */
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { planFileWrite, type ProbedFile } from "../engine/managed-file";
-import { defineModule, ModuleFailure, type BaseResult, type ModuleContext, type Plan } from "../engine/module";
+import { defineModule, ModuleFailure, needsEarlierTask, type BaseResult, type ModuleContext, type Plan } from "../engine/module";
 import { loadAuthority, type Authority } from "../engine/pki/authority";
 import { requireDuration } from "../engine/pki/duration";
 import { judge, type ReasonCode, type Verdict } from "../engine/pki/inspect";
@@ -104,10 +104,12 @@ export const cert = defineModule({
     const authority = args.isCa ? "self" : loadAuthority(caCertFile!, caKeyFile!);
     const base = { cert: paths.cert, key: paths.key, subject: describeSubject(request.subject), sans: request.sans.map(describeSan) };
     if (authority === undefined) {
-      if (!ctx.check) throw new ModuleFailure(`the CA ${displayPath(paths.caCert)} or its key ${displayPath(paths.caKey)} does not exist: make it first with cert({ isCa: true, name: "${args.ca ?? "ca"}" })`);
-      // an earlier task of this run makes the CA: a prediction, not a failure
       const reason: ReasonCode = found.cert === undefined ? "missing" : "not-signed-by-ca";
-      return { changed: true, summary: `issue ${displayPath(paths.cert)}: the CA ${displayPath(paths.caCert)} does not exist yet`, result: { ...base, reasons: [reason], new_key: found.key === undefined } };
+      return needsEarlierTask<CertResult>(`the CA ${displayPath(paths.caCert)} or its key ${displayPath(paths.caKey)} does not exist: make it first with cert({ isCa: true, name: "${args.ca ?? "ca"}" })`, {
+        changed: true,
+        summary: `issue ${displayPath(paths.cert)}`,
+        result: { ...base, reasons: [reason], new_key: found.key === undefined },
+      });
     }
     const verdict = judge(request, found, authority === "self" ? "self" : authority.cert, { now: new Date(), renewBeforeMs });
     return verdict.reasons.length === 0 ? keepPlan(ctx, keyFile, verdict, base) : await issuePlan(ctx, request, authority, certFile, keyFile, verdict, found.key, base);

@@ -21,7 +21,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { FileDiff } from "../engine/module";
-import { defineModule, ModuleFailure, type BaseResult, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
+import { defineModule, ModuleFailure, needsEarlierTask, type BaseResult, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { sh, type Shell } from "../engine/shell";
 
 export interface EtcdConnection {
@@ -199,7 +199,7 @@ async function readNode(ctx: ModuleContext, base: Shell, api: "v2" | "v3", key: 
   return parseV3Get(run.stdout);
 }
 
-/** Every endpoint's health and the member list, in one round trip, until all are healthy or time is up. */
+/** Every endpoint's health and the member list, in one round trip, until all are healthy or time is up (0: ask once). */
 async function waitHealthy(ctx: ModuleContext, base: Shell, timeoutS: number, withHealth = true): Promise<{ healthy: boolean; endpoints: EndpointHealth[]; members: EtcdMember[] }> {
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
@@ -213,7 +213,7 @@ async function waitHealthy(ctx: ModuleContext, base: Shell, timeoutS: number, wi
       endpoints = [];
     }
     const healthy = endpoints.length > 0 && endpoints.every((e) => e.health);
-    if (healthy || ctx.check || Date.now() >= deadline) return { healthy, endpoints, members: parseMembers(members) };
+    if (healthy || Date.now() >= deadline) return { healthy, endpoints, members: parseMembers(members) };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -238,22 +238,31 @@ export async function planEtcdctl(ctx: ModuleContext, args: EtcdctlArgs): Promis
   const base = connectionFlags(connection, api);
   const key = args.key ?? "";
   const result: Partial<EtcdctlResult> = { api, key: args.key };
-  const wouldAnyway = (what: string, error: Error): Plan<EtcdctlResult> => {
-    if (!ctx.check) throw new ModuleFailure(`etcd could not be reached: ${error.message}`);
-    return { changed: what !== "", summary: `${what ? `would ${what}` : "nothing read"} (etcd not reachable now: ${error.message})`, result };
-  };
+  // etcd not answering now: an earlier task of the run (or a member starting) may bring it up
+  const unreachable = (what: string, error: Error): Plan<EtcdctlResult> =>
+    needsEarlierTask(`etcd could not be reached: ${error.message}`, { changed: what !== "", summary: what || "read", result });
 
-  if (args.action === "health" || args.action === "members") {
-    const timeout = args.action === "health" ? (args.timeout ?? 60) : 0;
-    const { healthy, endpoints, members } = await waitHealthy(ctx, base, timeout, args.action === "health");
+  if (args.action === "members") {
+    const { endpoints, members } = await waitHealthy(ctx, base, 0, false);
     Object.assign(result, { endpoints, members });
-    if (args.action === "members") {
-      if (members.length === 0 && !ctx.check) throw new ModuleFailure("could not list the members: no endpoint answered");
-      return { changed: false, summary: members.map((m) => `${m.name} (${m.status})`).join(", "), result };
-    }
-    if (healthy) return { changed: false, summary: `${endpoints.length} endpoints healthy`, result };
-    if (ctx.check) return { changed: false, summary: `not healthy now; a real run waits up to ${timeout}s:\n${describeHealth(endpoints, members)}`, result };
-    throw new ModuleFailure(`etcd is not healthy after ${timeout}s:\n${describeHealth(endpoints, members)}`, result);
+    if (members.length === 0) return needsEarlierTask("could not list the members: no endpoint answered", { changed: false, summary: "list the members", result });
+    return { changed: false, summary: members.map((m) => `${m.name} (${m.status})`).join(", "), result };
+  }
+  if (args.action === "health") {
+    const timeout = args.timeout ?? 60;
+    const now = await waitHealthy(ctx, base, 0);
+    Object.assign(result, { endpoints: now.endpoints, members: now.members });
+    if (now.healthy) return { changed: false, summary: `${now.endpoints.length} endpoints healthy`, result };
+    return {
+      changed: false,
+      summary: `not healthy now; wait up to ${timeout}s:\n${describeHealth(now.endpoints, now.members)}`,
+      uncertain: "only a real run waits for the cluster's health",
+      apply: async () => {
+        const later = await waitHealthy(ctx, base, timeout);
+        if (!later.healthy) throw new ModuleFailure(`etcd is not healthy after ${timeout}s:\n${describeHealth(later.endpoints, later.members)}`, { ...result, endpoints: later.endpoints, members: later.members });
+        return { endpoints: later.endpoints, members: later.members, msg: `${later.endpoints.length} endpoints healthy` };
+      },
+    };
   }
 
   let node: Node;
@@ -262,7 +271,7 @@ export async function planEtcdctl(ctx: ModuleContext, args: EtcdctlArgs): Promis
   } catch (error) {
     if (!(error instanceof Unreachable)) throw error;
     const what = { put: `set ${key}`, delete: `delete ${key}`, mkdir: `make directory ${key}`, get: "", list: "" }[args.action];
-    return wouldAnyway(what, error);
+    return unreachable(what, error);
   }
   result.exists = node.exists;
   result.value = node.value;

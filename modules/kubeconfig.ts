@@ -19,7 +19,7 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { findSource, planFileWrite, probeFile, type ManagedFileResult } from "../engine/managed-file";
-import { defineModule, ModuleFailure, type FileDiff, type ModuleContext, type Plan } from "../engine/module";
+import { defineModule, ModuleFailure, needsEarlierTask, type FileDiff, type ModuleContext, type Plan } from "../engine/module";
 import { changedParts, mergeEntries, parseKubeconfig, redacted, renderKubeconfig, sameMeaning, type Doc, type Entries } from "../engine/pki/kubeconfig-doc";
 import { readPrivateKey } from "../engine/pki/keys";
 import { problemOf, RequestError } from "../engine/pki/request-error";
@@ -52,12 +52,16 @@ function checkArgs(args: CredentialArgs): void {
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw new RequestError(`server must be a URL like https://192.168.5.78:6443, got ${JSON.stringify(args.server)}`);
 }
 
-/** A controller file's bytes; undefined in check mode when an earlier task (cert) has yet to make it. */
-function controllerFile(ctx: ModuleContext, path: string, option: string): Buffer | undefined {
+interface Missing {
+  missing: string;
+}
+
+/** A controller file's bytes, or why it cannot be read yet (an earlier task, cert, may make it). */
+function controllerFile(ctx: ModuleContext, path: string, option: string): Buffer | Missing {
   try {
     return readFileSync(findSource(path, ctx.searchDirs.files, option));
   } catch (error) {
-    if (ctx.check && error instanceof ModuleFailure) return undefined;
+    if (error instanceof ModuleFailure) return { missing: error.message };
     throw error;
   }
 }
@@ -70,17 +74,18 @@ function certificate(data: Buffer, option: string): X509Certificate {
   }
 }
 
-/** The entries to write, or the name of a source that does not exist yet (check mode only). */
-function readEntries(ctx: ModuleContext, args: CredentialArgs & { certificateAuthority: string; cluster?: string; user: string; context?: string; useContext?: boolean }): Entries | string {
+/** The entries to write, or which source does not exist yet. */
+function readEntries(ctx: ModuleContext, args: CredentialArgs & { certificateAuthority: string; cluster?: string; user: string; context?: string; useContext?: boolean }): Entries | Missing {
   const ca = controllerFile(ctx, args.certificateAuthority, "certificateAuthority");
-  if (!ca) return args.certificateAuthority;
+  if (!Buffer.isBuffer(ca)) return ca;
   certificate(ca, `certificateAuthority ${args.certificateAuthority}`);
   const user: Entries["user"] = { name: args.user };
   if (args.token !== undefined) user.token = args.token;
   else {
     const cert = controllerFile(ctx, args.clientCertificate!, "clientCertificate");
     const key = controllerFile(ctx, args.clientKey!, "clientKey");
-    if (!cert || !key) return !cert ? args.clientCertificate! : args.clientKey!;
+    if (!Buffer.isBuffer(cert)) return cert;
+    if (!Buffer.isBuffer(key)) return key;
     const privateKey = readPrivateKey(key);
     if (!privateKey) throw new ModuleFailure(`clientKey ${args.clientKey} holds no private key that can be read`);
     if (!certificate(cert, `clientCertificate ${args.clientCertificate}`).checkPrivateKey(privateKey)) {
@@ -113,8 +118,8 @@ export const kubeconfig = defineModule({
     checkArgs(args);
     const names = { cluster: args.cluster ?? "kubernetes", user: args.user, context: args.context ?? "default", server: args.server };
     const entries = readEntries(ctx, args);
-    if (typeof entries === "string") {
-      return { changed: true, summary: `write ${displayPath(args.dest)}: ${entries} does not exist yet`, result: { ...names, dest: args.dest } };
+    if ("missing" in entries) {
+      return needsEarlierTask<KubeconfigResult>(entries.missing, { changed: true, summary: `write ${displayPath(args.dest)}`, result: { ...names, dest: args.dest } });
     }
     const probed = await probeFile(ctx, args.dest, { readContent: true });
     let existing: Doc | undefined;

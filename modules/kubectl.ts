@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments, stringify } from "yaml";
 import { findSource } from "../engine/managed-file";
-import { defineModule, ModuleFailure, type BaseResult, type FileDiff, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
+import { defineModule, ModuleFailure, needsEarlierTask, type BaseResult, type FileDiff, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { sh, type Shell } from "../engine/shell";
 
 type Obj = Record<string, any>;
@@ -243,9 +243,9 @@ export async function planKubectl(ctx: ModuleContext, args: KubectlArgs): Promis
     return await planApply(ctx, args, run);
   } catch (error) {
     if (!(error instanceof Unreachable)) throw error;
-    if (!ctx.check) throw new ModuleFailure(`the Kubernetes API server could not be reached: ${error.message}`);
+    // no API server now: an earlier task of the run may start it
     const what = args.get !== undefined ? "" : args.create ? `create (${args.create.join(" ")})` : args.approveCsrs ? `approve CSRs of ${args.approveCsrs}` : "apply the objects";
-    return { changed: what !== "", summary: `${what ? `would ${what}` : "nothing read"} (API server not reachable now: ${error.message})`, result: {} };
+    return needsEarlierTask(`the Kubernetes API server could not be reached: ${error.message}`, { changed: what !== "", summary: what || "read", result: {} });
   }
 }
 

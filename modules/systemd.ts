@@ -162,7 +162,7 @@ export const systemd = defineModule({
     const result: Partial<SystemdResult> = { name: unit || undefined, status, actions: unitPlan.actions, daemon_reloaded: false };
     if (unitPlan.actions.length === 0) return { changed: false, result };
 
-    const missingNote = unitPlan.missing ? (ctx.check ? " (not installed yet: an earlier task would install it)" : "") : "";
+    const missingNote = unitPlan.missing ? " (not installed now: an earlier task may install it)" : "";
     const summary = `${unitPlan.actions.join(", ")}${unit ? ` ${unit}` : ""}${missingNote}`;
     return {
       changed: unitPlan.changed,

@@ -1,7 +1,8 @@
 /**
  * Waits on the host until a TCP port accepts connections (or stops accepting), or
- * a path appears (or goes away). Reads only: under --check it reports what it would
- * wait for, since the thing it waits for may only exist after a real run.
+ * a path appears (or goes away). Reads only, and only in a real run: under --check it
+ * reports what it would wait for, since the thing it waits for may only exist after a
+ * real run.
  *
  *   task("etcd listens", waitFor({ port: 2379, timeout: 60 }))
  *   task("flannel wrote its env", waitFor({ path: "/run/flannel/subnet.env" }))
@@ -29,7 +30,7 @@ export const waitFor = defineModule({
     const timeout = args.timeout ?? 300;
     const what = args.port !== undefined ? `port ${args.host ?? "127.0.0.1"}:${args.port}` : `path ${args.path}`;
     const wantUp = !args.state || args.state === "started" || args.state === "present";
-    if (ctx.check) return { changed: false, summary: `would wait up to ${timeout}s for ${what} ${wantUp ? "up" : "down"}` };
+    const waiting = `wait up to ${timeout}s for ${what} ${wantUp ? "up" : "down"}`;
     // host and port reach bash as arguments ($1, $2), never as part of its script
     const probe =
       args.port !== undefined
@@ -46,9 +47,16 @@ export const waitFor = defineModule({
       ],
       "\n",
     );
-    const result = await ctx.conn.run(script);
-    if (result.code !== 0) throw new ModuleFailure(`timed out after ${timeout}s waiting for ${what} to be ${wantUp ? "up" : "down"}`);
-    const elapsed = Number(result.stdout.trim()) || 0;
-    return { changed: false, summary: `${what} ${wantUp ? "up" : "down"} after ${elapsed}s`, result: { elapsed } };
+    return {
+      changed: false,
+      summary: waiting,
+      uncertain: "only a real run waits: what it waits for may exist only after earlier tasks have run",
+      apply: async () => {
+        const result = await ctx.conn.run(script);
+        if (result.code !== 0) throw new ModuleFailure(`timed out after ${timeout}s waiting for ${what} to be ${wantUp ? "up" : "down"}`);
+        const elapsed = Number(result.stdout.trim()) || 0;
+        return { elapsed, msg: `${what} ${wantUp ? "up" : "down"} after ${elapsed}s` };
+      },
+    };
   },
 });

@@ -11,7 +11,7 @@
  * `present` package that no repository holds is predicted as "install" by --check and
  * fails in a real run, with the tool's message.
  */
-import { defineModule, ModuleFailure, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
+import { defineModule, ModuleFailure, needsEarlierTask, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { describeChanges, hasChanges, namesProblem, packageChanges, packageList, tail, type PackageResult, type PackageState } from "../engine/package-plan";
 import { joinShell, sh } from "../engine/shell";
 
@@ -84,15 +84,14 @@ export async function planYum(ctx: ModuleContext, args: YumArgs): Promise<Plan<Y
   const rc = /@@rc=(\d+)/.exec(cu)?.[1];
   const updatesUnknown = state === "latest" && rc !== "0" && rc !== "100";
   const problem = `${manager} check-update failed: ${read.stderr.trim() || `exit code ${rc}`}`;
-  // in --check, a repository that an earlier task would add is unknown yet: missing packages are still known
-  if (updatesUnknown && !ctx.check) throw new ModuleFailure(problem);
   const changes = packageChanges(names, state, before, updatesUnknown ? new Set() : parseCheckUpdate(cu.replace(/@@rc=\d+\n?/, "")));
   const result: Partial<YumResult> = { manager, before, installed: changes.install, upgraded: changes.upgrade, removed: changes.remove };
-  const unknown = updatesUnknown ? ` (updates not known now: ${problem.split("\n").pop()})` : "";
-  if (!hasChanges(changes)) return { changed: false, summary: unknown.trim(), result };
+  // a repository that an earlier task would add is unknown yet: missing packages are still known
+  if (updatesUnknown) return needsEarlierTask(problem, { changed: hasChanges(changes), summary: `${manager}: ${describeChanges(changes) || "nothing to install"} (updates not known now)`, result });
+  if (!hasChanges(changes)) return { changed: false, result };
   return {
     changed: true,
-    summary: `${manager}: ${describeChanges(changes)}${unknown}`,
+    summary: `${manager}: ${describeChanges(changes)}`,
     result,
     apply: async () => {
       const steps = [

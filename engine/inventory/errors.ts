@@ -1,7 +1,8 @@
 /** The one error type of the inventory subsystem. */
+import { UserError } from "../errors";
 
 /** A bad inventory source or pattern; the message names the file and line when there is one, and says what to fix. */
-export class InventoryError extends Error {
+export class InventoryError extends UserError {
   /** where the problem is, when it is in a file */
   readonly file?: string;
   readonly line?: number;
@@ -9,7 +10,6 @@ export class InventoryError extends Error {
   constructor(message: string, where?: { file: string; line?: number }) {
     const prefix = where ? (where.line !== undefined ? `${where.file}:${where.line}: ` : `${where.file}: `) : "";
     super(prefix + message);
-    this.name = "InventoryError";
     this.file = where?.file;
     this.line = where?.line;
   }

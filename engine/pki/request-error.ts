@@ -2,8 +2,8 @@
  * A certificate request or profile the user wrote wrongly. Its own name (not "Error")
  * makes the runner show the message as is, and the module's load-time `check` returns it.
  */
-export class RequestError extends Error {
-  override name = "RequestError";
+import { UserError } from "../errors";
+export class RequestError extends UserError {
 }
 
 function holdsTemplate(value: unknown): boolean {

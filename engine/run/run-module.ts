@@ -6,7 +6,8 @@ import { UnreachableError, type Become } from "../connection";
 import { ConnectionWithBecome } from "../connections/with-become";
 import type { Task } from "../dsl";
 import type { HostContext, Vars } from "../host-context";
-import { ModuleFailure, type FileDiff, type ModuleContext } from "../module";
+import { describeError } from "../errors";
+import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleDefinition } from "../module";
 import { validateArgs } from "../module-args";
 import { renderDeep, renderStrict } from "../template";
 import type { HostState } from "./host-state";
@@ -30,7 +31,7 @@ function resolveArgs(args: unknown, h: HostContext, vars: Vars): Record<string, 
   return renderDeep(resolved, vars);
 }
 
-function becomeFor(env: PlayEnv, scope: Scope, task: Task<any>, target: string): Become | false {
+function becomeFor(env: PlayEnv, scope: Scope, task: Task<any, any>, target: string): Become | false {
   const settings = env.connections.settings(target);
   if (!(task.options.become ?? scope.become ?? settings.become)) return false;
   return {
@@ -48,16 +49,48 @@ function searchDirs(env: PlayEnv, scope: Scope): ModuleContext["searchDirs"] {
   };
 }
 
-function failureOf(error: unknown, moduleName: string): Record<string, unknown> {
+/** The failure fields of an error a module (or a user's function) threw; see engine/errors.ts. */
+function failureOf(error: unknown, where: string): Record<string, unknown> {
   if (error instanceof ModuleFailure) return { ...error.result, failed: true, msg: error.message };
-  if (error instanceof Error && error.name !== "Error" && error.name !== "TypeError") return { failed: true, msg: error.message };
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { failed: true, msg: `internal error in module ${moduleName}: ${detail}` };
+  return { failed: true, msg: describeError(error, where) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runModule(env: PlayEnv, task: Task<any>, scope: Scope, state: HostState, vars: Vars, h: HostContext): Promise<ModuleOutcome> {
+/** What one attempt of a module call came to. */
+export interface Attempt {
+  result: Record<string, unknown>;
+  summary: string;
+  diff?: FileDiff[];
+  /** the plan was not applied (--check): a prediction, with no output to judge */
+  predicted: boolean;
+  /** why the prediction may differ from the real run, for a prediction */
+  uncertain?: string;
+}
+
+/**
+ * Plans, then applies unless this is a check: the one place that knows whether a run is a
+ * check, so --check runs the same code as the real run, stopped before apply.
+ * UnreachableError goes up: the host, not the task, failed.
+ */
+export async function attemptModule(def: ModuleDefinition<any, any>, ctx: ModuleContext, args: Record<string, unknown>, check: boolean, onFacts: (facts: Vars) => void = () => {}): Promise<Attempt> {
+  try {
+    const plan = await def.plan(ctx, args);
+    const result: Record<string, unknown> = { ...plan.result, changed: plan.changed };
+    if (plan.setFacts) onFacts(plan.setFacts);
+    if (!plan.apply) return { result, summary: plan.summary ?? "", diff: plan.diff, predicted: false };
+    if (check) return { result, summary: plan.summary ?? "", diff: plan.diff, predicted: true, uncertain: plan.uncertain };
+    const applied = (await plan.apply()) ?? {};
+    Object.assign(result, applied, { changed: plan.changed });
+    const summary = typeof applied.msg === "string" ? applied.msg : (plan.summary ?? "");
+    return { result, summary, diff: plan.diff, predicted: false };
+  } catch (error) {
+    if (error instanceof UnreachableError) throw error;
+    return { result: failureOf(error, `module ${def.name}`), summary: "", predicted: false };
+  }
+}
+
+export async function runModule(env: PlayEnv, task: Task<any, any>, scope: Scope, state: HostState, vars: Vars, h: HostContext): Promise<ModuleOutcome> {
   const def = task.call.module;
   const options = task.options;
   const check = options.checkMode ?? env.settings.check;
@@ -68,15 +101,15 @@ export async function runModule(env: PlayEnv, task: Task<any>, scope: Scope, sta
     validateArgs(def, args, { allowFunctions: false });
     target = options.delegateTo === undefined ? state.name : renderStrict(typeof options.delegateTo === "function" ? options.delegateTo(h) : options.delegateTo, vars);
   } catch (error) {
-    const result = failureOf(error, def.name);
-    return { status: "failed", result, msg: String(result.msg) };
+    // the playbook's own functions and templates: their errors are the user's, shown as one line
+    const msg = error instanceof Error ? error.message : String(error);
+    return { status: "failed", result: { failed: true, msg }, msg };
   }
   const ctx: ModuleContext = {
     host: state.name,
     conn: new ConnectionWithBecome(env.connections.get(target), becomeFor(env, scope, task, target)),
     vars,
     facts: state.facts,
-    check,
     diff: options.diff ?? env.settings.diff,
     noLog: options.noLog ?? scope.noLog ?? false,
     searchDirs: searchDirs(env, scope),
@@ -85,40 +118,36 @@ export async function runModule(env: PlayEnv, task: Task<any>, scope: Scope, sta
   };
   const retries = options.retries ?? (options.until ? 3 : 0);
   for (let attempt = 1; ; attempt++) {
-    let result: Record<string, unknown>;
-    let summary = "";
-    let diff: FileDiff[] | undefined;
-    let predicted = false;
+    let outcome: Attempt;
     try {
-      const plan = await def.plan(ctx, args);
-      result = { ...plan.result, changed: plan.changed };
-      summary = plan.summary ?? "";
-      diff = plan.diff;
-      if (plan.setFacts) Object.assign(state.hostFacts, plan.setFacts);
-      if (plan.apply && check) predicted = true;
-      if (plan.apply && !check) Object.assign(result, (await plan.apply()) ?? {}, { changed: plan.changed });
+      outcome = await attemptModule(def, ctx, args, check, (facts) => Object.assign(state.hostFacts, facts));
     } catch (error) {
-      if (error instanceof UnreachableError) return { status: "unreachable", result: { unreachable: true, msg: error.message }, msg: error.message };
-      result = failureOf(error, def.name);
+      const msg = (error as Error).message;
+      return { status: "unreachable", result: { unreachable: true, msg }, msg };
     }
-    // A prediction has no output to judge: changedWhen/failedWhen apply to real results only.
+    let { result } = outcome;
+    const { predicted } = outcome;
+    let done: boolean;
+    // A prediction has no output to judge: changedWhen/failedWhen/until apply to real results only.
     try {
       if (!predicted && options.failedWhen) result.failed = options.failedWhen(result, h);
       if (!predicted && options.changedWhen && !result.failed) result.changed = options.changedWhen(result, h);
+      done = options.until ? result.failed !== true && (predicted || options.until(result, h)) : result.failed !== true || retries === 0;
     } catch (error) {
-      result = { ...result, failed: true, msg: `changedWhen/failedWhen threw: ${(error as Error).message}` };
+      result = { ...result, failed: true, msg: `changedWhen/failedWhen/until threw: ${(error as Error).message}` };
+      done = true;
     }
     const failed = result.failed === true;
-    const done = options.until ? !failed && (predicted || options.until(result, h)) : !failed || retries === 0;
     if (retries > 0) result.attempts = attempt;
     if (done || attempt > retries) {
       if (!done && !failed) {
         result.failed = true;
         result.msg = `retries exhausted: until() still false after ${attempt} attempts`;
       }
+      if (outcome.uncertain) result.uncertain = outcome.uncertain;
       const status = result.failed ? "failed" : result.changed ? "changed" : "ok";
-      const msg = result.failed ? String(result.msg ?? "failed") : summary;
-      return { status, result, msg, diff, delegatedTo: target === state.name ? undefined : target };
+      const msg = result.failed ? String(result.msg ?? "failed") : outcome.summary;
+      return { status, result, msg, diff: outcome.diff, delegatedTo: target === state.name ? undefined : target };
     }
     await sleep((options.delay ?? 5) * 1000);
   }

@@ -1,8 +1,8 @@
 /** Checks a loaded playbook as a whole, before any host is touched. */
+import { UserError } from "../errors";
 import type { Handler, Play, Playbook, Task, TaskItem } from "../dsl";
 
-export class PlaybookError extends Error {
-  override name = "PlaybookError";
+export class PlaybookError extends UserError {
 }
 
 export function* tasksOf(items: readonly TaskItem[]): Generator<Task<any>> {

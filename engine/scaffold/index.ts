@@ -3,6 +3,7 @@
  * passes its own test as created. Nothing existing is ever overwritten: when any file
  * to be written exists, nothing is written.
  */
+import { UserError } from "../errors";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { scaffoldName } from "./names";
@@ -13,8 +14,7 @@ export { ScaffoldNameError } from "./names";
 
 export type ScaffoldKind = "role" | "playbook";
 
-export class ScaffoldExistsError extends Error {
-  override name = "ScaffoldExistsError";
+export class ScaffoldExistsError extends UserError {
 }
 
 export interface ScaffoldOptions {

@@ -1,4 +1,5 @@
 /** Names of scaffolded roles and playbooks: kebab or snake case, and the identifiers made from them. */
+import { UserError } from "../errors";
 
 // words that cannot be an exported `const`, and names the generated files already import
 const RESERVED = new Set(
@@ -19,8 +20,7 @@ export interface ScaffoldName {
   snake: string;
 }
 
-export class ScaffoldNameError extends Error {
-  override name = "ScaffoldNameError";
+export class ScaffoldNameError extends UserError {
 }
 
 /** Checks a name and derives its identifiers; throws a ScaffoldNameError saying what a valid name looks like. */

@@ -115,7 +115,10 @@ describe("waitFor", () => {
     const waited = await run(waitFor({ path: `${d}/ready`, timeout: 10 }));
     expect(waited.plan.changed).toBe(false);
     await expect(run(waitFor({ path: `${d}/never`, timeout: 1 }))).rejects.toThrow(/timed out after 1s waiting for path/);
-    expect((await run(waitFor({ path: `${d}/never`, timeout: 1 }), { check: true })).plan.summary).toMatch(/would wait/);
+    const predicted = (await run(waitFor({ path: `${d}/never`, timeout: 1 }), { check: true })).plan;
+    expect([predicted.changed, predicted.summary]).toEqual([false, `wait up to 1s for path ${d}/never up`]);
+    expect(predicted.uncertain).toMatch(/only a real run waits/);
+    expect(waited.result.msg).toMatch(/^path .*\/ready up after \d+s$/);
     expect((await run(waitFor({ path: `${d}/ready`, state: "absent", timeout: 1 })).catch((e) => e)) instanceof Error).toBe(true);
   });
 

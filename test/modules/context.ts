@@ -31,7 +31,6 @@ export function makeContext(options: ContextOptions = {}): ModuleContext {
     conn: new LocalConnection("localhost"),
     vars,
     facts,
-    check: options.check ?? false,
     diff: options.diff ?? false,
     noLog: options.noLog ?? false,
     searchDirs: { files: options.files ?? [], templates: options.templates ?? [] },
@@ -51,7 +50,7 @@ export async function run<R extends BaseResult>(call: ModuleCall<R>, options: Co
   validateArgs(call.module, call.args as Record<string, unknown>, { allowFunctions: false });
   const plan = await call.module.plan(ctx, call.args);
   let applied: Partial<R> | void = undefined;
-  if (!ctx.check && plan.apply) applied = await plan.apply();
+  if (!options.check && plan.apply) applied = await plan.apply();
   return { plan, result: { ...plan.result, ...(applied ?? {}), changed: plan.changed } as R };
 }
 

@@ -41,7 +41,7 @@ describe("task options", () => {
         task("when on result", debug({ msg: "ran" }), { when: (h) => h.result(who)?.rc === 0 }),
       ]),
     );
-    expect(r.results.map((e) => e.msg)).toEqual(["", "TSPLAY", "tsplay/0", "ran"]);
+    expect(r.results.map((e) => e.msg)).toEqual(["run: echo tsplay", "TSPLAY", "tsplay/0", "ran"]);
     expect(r.statusOf("who", "h1")).toBe("ok");
   });
 
