@@ -28,6 +28,7 @@ import {
   type RemoteStat,
 } from "./remote-stat";
 import { sh } from "./shell";
+import { showBytes } from "./text-bytes";
 
 export interface ManagedFileResult extends BaseResult {
   dest: string;
@@ -90,10 +91,10 @@ export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** Text for a diff, or undefined for binary content (a NUL byte) that a diff cannot show. */
+/** Text for a diff (bytes that are not UTF-8 as \xNN), or undefined for binary content (a NUL byte). */
 function diffText(data: Buffer | undefined): string | undefined {
   if (data === undefined || data.includes(0)) return undefined;
-  return data.toString("utf8");
+  return showBytes(data);
 }
 
 export function planFileWrite(ctx: ModuleContext, probed: ProbedFile, wanted: WantedFile): Plan<ManagedFileResult> {

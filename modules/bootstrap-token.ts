@@ -8,13 +8,14 @@
  *
  * The token goes into the host variable named by `fact` (default `bootstrap_token`) for
  * later tasks, and nowhere else: not into the result, the summary or a diff. The file is
- * 0600; other lines of an existing token.csv are left as they are.
+ * 0600; other lines of an existing token.csv are left as they are, byte for byte.
  */
 import { planFileWrite, probeFile, type ProbedFile } from "../engine/managed-file";
 import { defineModule, ModuleFailure, type BaseResult, type Plan } from "../engine/module";
 import { displayPath } from "../engine/remote-stat";
 import { problemOf, RequestError } from "../engine/pki/request-error";
 import { checkEntryFields, formatEntry, newToken, parseEntry, usableToken, type TokenEntry } from "../engine/pki/token-csv";
+import { joinLines, splitLines, type Line } from "../engine/text-bytes";
 
 export interface BootstrapTokenResult extends BaseResult {
   dest: string;
@@ -35,22 +36,29 @@ function parseArgs(args: { user?: string; uid?: string; groups?: string; fact?: 
   return { wanted, fact };
 }
 
-/** The file's lines with this user's entry in place (or appended); `why` is set when the token is new. */
-function withEntry(probed: ProbedFile, wanted: Omit<TokenEntry, "token">): { lines: string[]; token: string; why?: string } {
+/**
+ * The file with this user's entry in place (or added); `why` is set when the token is new.
+ * Every other line comes back byte for byte; an added line takes the file's line ending.
+ */
+function withEntry(probed: ProbedFile, wanted: Omit<TokenEntry, "token">): { content: Buffer; token: string; why?: string } {
   if (probed.stat.type === "directory" || probed.stat.type === "other") throw new ModuleFailure(`${displayPath(probed.path)} exists and is not a regular file`);
-  const text = probed.stat.type === "file" ? (probed.stat.content ?? Buffer.alloc(0)).toString("utf8") : "";
-  const lines = text === "" ? [] : text.replace(/\n$/, "").split("\n");
-  const index = lines.findIndex((line) => parseEntry(line)?.user === wanted.user);
+  const lines: (Line | string)[] = probed.stat.type === "file" ? splitLines(probed.stat.content ?? Buffer.alloc(0)) : [];
+  const eol = lines.some((l) => typeof l === "object" && l.ending === "\r\n") ? "\r\n" : "\n";
+  const index = lines.findIndex((line) => typeof line === "object" && parseEntry(line.text)?.user === wanted.user);
   if (index < 0) {
     const token = newToken();
-    return { lines: [...lines, formatEntry({ token, ...wanted })], token, why: probed.stat.type === "file" ? `add a token for ${wanted.user}` : "create it with a new token" };
+    const last = lines[lines.length - 1];
+    if (typeof last === "object" && last.ending === "") lines[lines.length - 1] = { ...last, bytes: joinLines([last, eol]), ending: eol };
+    lines.push(formatEntry({ token, ...wanted }) + eol);
+    return { content: joinLines(lines), token, why: probed.stat.type === "file" ? `add a token for ${wanted.user}` : "create it with a new token" };
   }
-  const existing = parseEntry(lines[index]!)!;
+  const line = lines[index] as Line;
+  const existing = parseEntry(line.text)!;
   const keep = usableToken(existing.token);
   const token = keep ? existing.token : newToken();
-  const replaced = [...lines];
-  replaced[index] = formatEntry({ token, ...wanted });
-  return { lines: replaced, token, why: keep ? undefined : `replace the unusable token of ${wanted.user} (is the guide's \${BOOTSTRAP_TOKEN} still there?)` };
+  const entry = formatEntry({ token, ...wanted });
+  if (entry !== line.text) lines[index] = entry + (line.ending || eol);
+  return { content: joinLines(lines), token, why: keep ? undefined : `replace the unusable token of ${wanted.user} (is the guide's \${BOOTSTRAP_TOKEN} still there?)` };
 }
 
 export const bootstrapToken = defineModule({
@@ -66,9 +74,9 @@ export const bootstrapToken = defineModule({
   async plan(ctx, args): Promise<Plan<BootstrapTokenResult>> {
     const { wanted, fact } = parseArgs(args);
     const probed = await probeFile(ctx, args.dest, { readContent: true });
-    const { lines, token, why } = withEntry(probed, wanted);
+    const { content, token, why } = withEntry(probed, wanted);
     // never a diff: both sides would show the token
-    const plan = planFileWrite({ ...ctx, diff: false }, probed, { content: `${lines.join("\n")}\n`, mode: "0600" });
+    const plan = planFileWrite({ ...ctx, diff: false }, probed, { content, mode: "0600" });
     const shown = displayPath(probed.path);
     const summary = why ? `${shown}: ${why}` : plan.summary;
     const apply = plan.apply;

@@ -23,6 +23,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { FileDiff } from "../engine/module";
 import { defineModule, ModuleFailure, needsEarlierTask, type BaseResult, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { sh, type Shell } from "../engine/shell";
+import { showBytes } from "../engine/text-bytes";
 
 export interface EtcdConnection {
   /** client URLs: a list, or one comma-separated string */
@@ -155,7 +156,8 @@ export function parseV2Node(output: string): Node {
 /** v3 `get -w json` output: base64 keys and values. */
 export function parseV3Get(output: string): Node {
   const kvs = (JSON.parse(output) as { kvs?: { key: string; value?: string }[] }).kvs ?? [];
-  const decode = (b64: string) => Buffer.from(b64, "base64").toString("utf8");
+  // a value that is not UTF-8 keeps its bytes visible (\xNN): it is shown, and never taken for a wanted text
+  const decode = (b64: string) => showBytes(Buffer.from(b64, "base64"));
   return { exists: kvs.length > 0, dir: false, value: kvs[0]?.value !== undefined ? decode(kvs[0].value) : kvs.length ? "" : null, keys: kvs.map((kv) => decode(kv.key)) };
 }
 

@@ -23,6 +23,7 @@ import { defineModule, ModuleFailure, needsEarlierTask, type FileDiff, type Modu
 import { changedParts, mergeEntries, parseKubeconfig, redacted, renderKubeconfig, sameMeaning, type Doc, type Entries } from "../engine/pki/kubeconfig-doc";
 import { readPrivateKey } from "../engine/pki/keys";
 import { problemOf, RequestError } from "../engine/pki/request-error";
+import { showBytes } from "../engine/text-bytes";
 import { displayPath } from "../engine/remote-stat";
 
 export interface KubeconfigResult extends ManagedFileResult {
@@ -124,8 +125,11 @@ export const kubeconfig = defineModule({
     const probed = await probeFile(ctx, args.dest, { readContent: true });
     let existing: Doc | undefined;
     if (probed.stat.type === "file") {
+      const bytes = probed.stat.content ?? Buffer.alloc(0);
+      // YAML is UTF-8: anything else would come back rewritten with U+FFFD in its place
+      if (showBytes(bytes) !== bytes.toString("utf8")) throw new ModuleFailure(`${displayPath(probed.path)} exists but is not UTF-8 text; move it away or fix it`);
       try {
-        existing = parseKubeconfig((probed.stat.content ?? Buffer.alloc(0)).toString("utf8"));
+        existing = parseKubeconfig(bytes.toString("utf8"));
       } catch (error) {
         throw new ModuleFailure(`${displayPath(probed.path)} exists but ${(error as Error).message}; move it away or fix it`);
       }

@@ -10,12 +10,14 @@
  * every line matching `regexp`, or equal to `line`. A missing file fails unless `create`
  * (in check mode it is reported as a change: an earlier task may create it). Regular
  * expressions are JavaScript's, tested against each line without its line ending.
- * A replaced line keeps the ending it had; added lines use the file's (LF or CRLF).
- * A symlink at `path` is followed: its target is edited.
+ * A replaced line keeps the ending it had; added lines use the file's (LF or CRLF). Lines
+ * it does not touch come back byte for byte, in any encoding: a line is decoded as UTF-8
+ * only to be matched. A symlink at `path` is followed: its target is edited.
  */
 import { planFileWrite, probeFile, type ManagedFileResult } from "../engine/managed-file";
 import { defineModule, ModuleFailure, type Plan } from "../engine/module";
 import { displayPath } from "../engine/remote-stat";
+import { joinLines, splitLines, type Line } from "../engine/text-bytes";
 
 export interface LineinfileResult extends ManagedFileResult {
   /** the file edited (a followed symlink's target) */
@@ -84,9 +86,9 @@ export const lineinfile = defineModule({
         },
       };
     }
-    const before = probed.stat.content?.toString("utf8") ?? "";
+    const before = probed.stat.content ?? Buffer.alloc(0);
     const edit = state === "present" ? addLine(before, args as LineArgs & { line: string }) : removeLines(before, args);
-    const plan = planFileWrite(ctx, probed, { content: edit.text, ...wanted });
+    const plan = planFileWrite(ctx, probed, { content: edit.content, ...wanted });
     const summary = plan.changed && edit.msg ? `${edit.msg}: ${plan.summary}` : plan.summary;
     const result = { ...plan.result, path: probed.path, msg: edit.msg, found: edit.found };
     return { ...plan, summary, result };
@@ -94,24 +96,17 @@ export const lineinfile = defineModule({
 });
 
 interface Edit {
-  text: string;
+  content: Buffer;
   msg?: string;
   found?: number;
 }
 
-function splitLines(text: string): string[] {
-  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-
-function bare(line: string): string {
-  return line.replace(/[\r\n]+$/, "");
-}
-
-function addLine(text: string, args: LineArgs & { line: string }): Edit {
-  const lines = splitLines(text);
-  const eol = lines[0]?.endsWith("\r\n") ? "\r\n" : "\n";
+function addLine(data: Buffer, args: LineArgs & { line: string }): Edit {
+  const lines: (Line | string)[] = splitLines(data);
+  const text = (l: Line | string) => (typeof l === "string" ? l.replace(/\r?\n$/, "") : l.text);
+  const eol = typeof lines[0] === "object" && lines[0].ending === "\r\n" ? "\r\n" : "\n";
   const { line } = args;
-  const matches = args.regexp === undefined ? (l: string) => bare(l) === line : regexTest(args.regexp);
+  const matches = args.regexp === undefined ? (l: Line | string) => text(l) === line : regexTest(args.regexp);
   const anchor = args.insertafter ?? args.insertbefore;
   const anchorTest = anchor === undefined || anchor === "BOF" || anchor === "EOF" ? undefined : regexTest(anchor);
 
@@ -121,39 +116,43 @@ function addLine(text: string, args: LineArgs & { line: string }): Edit {
     if (matches(l)) matched = i;
     else if (anchorTest?.(l)) insertAt = args.insertafter !== undefined ? i + 1 : i;
   });
+  // a last line without its newline gets one before a line is added after it
+  const endLine = (i: number) => {
+    const last = lines[i];
+    if (typeof last === "object" && last.ending === "") lines[i] = { ...last, bytes: joinLines([last, eol]), ending: eol };
+  };
 
   if (matched >= 0) {
-    const ending = /\r?\n$/.exec(lines[matched]!)?.[0] ?? "";
-    if (lines[matched] === line + ending) return { text };
-    lines[matched] = line + ending;
-    return { text: lines.join(""), msg: "line replaced" };
+    const old = lines[matched] as Line;
+    if (old.text === line) return { content: data };
+    lines[matched] = line + old.ending;
+    return { content: joinLines(lines), msg: "line replaced" };
   }
   if (anchor === "BOF") {
     lines.unshift(line + eol);
   } else if (insertAt === -1 || anchor === "EOF") {
-    const last = lines.length - 1;
-    if (last >= 0 && !lines[last]!.endsWith("\n")) lines[last] += eol;
+    if (lines.length > 0) endLine(lines.length - 1);
     lines.push(line + eol);
   } else {
     // insertafter: the line already right after the anchor means nothing to do
     const next = args.insertafter !== undefined ? lines[insertAt] : undefined;
-    if (next !== undefined && bare(next) === line) return { text };
-    if (insertAt === lines.length && !lines[insertAt - 1]!.endsWith("\n")) lines[insertAt - 1] += eol;
+    if (next !== undefined && text(next) === line) return { content: data };
+    if (insertAt === lines.length) endLine(insertAt - 1);
     lines.splice(insertAt, 0, line + eol);
   }
-  return { text: lines.join(""), msg: "line added" };
+  return { content: joinLines(lines), msg: "line added" };
 }
 
-function removeLines(text: string, args: LineArgs): Edit {
-  const lines = splitLines(text);
-  const matches = args.regexp !== undefined ? regexTest(args.regexp) : (l: string) => bare(l) === args.line;
+function removeLines(data: Buffer, args: LineArgs): Edit {
+  const lines = splitLines(data);
+  const matches = args.regexp !== undefined ? regexTest(args.regexp) : (l: Line) => l.text === args.line;
   const kept = lines.filter((l) => !matches(l));
   const found = lines.length - kept.length;
-  if (found === 0) return { text, found };
-  return { text: kept.join(""), msg: `${found} line${found === 1 ? "" : "s"} removed`, found };
+  if (found === 0) return { content: data, found };
+  return { content: joinLines(kept), msg: `${found} line${found === 1 ? "" : "s"} removed`, found };
 }
 
-function regexTest(source: string): (line: string) => boolean {
+function regexTest(source: string): (line: Line | string) => boolean {
   const re = new RegExp(source);
-  return (line) => re.test(bare(line));
+  return (line) => re.test(typeof line === "string" ? line.replace(/\r?\n$/, "") : line.text);
 }
