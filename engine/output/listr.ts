@@ -6,6 +6,7 @@ import { Listr } from "listr2";
 import type { RunEventBus, RunEvents } from "../events";
 import { unifiedDiff } from "./diff-text";
 import { taskLabel } from "./plain";
+import { printable, printableName } from "./printable";
 import { recapLine } from "./recap-line";
 
 type HostResult = RunEvents["host-result"];
@@ -22,19 +23,19 @@ export function attachListrOutput(events: RunEventBus, write: (line: string) => 
   };
   let pending = new Map<string, (result: HostResult) => void>();
 
-  events.on("play-start", (e) => later(() => write(`\nPLAY [${e.name}]${e.check ? " (check mode)" : ""}`)));
-  events.on("warning", (e) => later(() => write(`warning: ${e.msg}`)));
+  events.on("play-start", (e) => later(() => write(`\nPLAY [${printableName(e.name)}]${e.check ? " (check mode)" : ""}`)));
+  events.on("warning", (e) => later(() => write(`warning: ${printable(e.msg)}`)));
   events.on("task-start", (e) => {
     const waiting = new Map<string, (result: HostResult) => void>();
     const rows = e.hosts.map((host) => {
       const result = new Promise<HostResult>((resolve) => waiting.set(host, resolve));
       return {
-        title: host,
+        title: printableName(host),
         task: async (_ctx: unknown, row: { title: string; skip(msg?: string): void }) => {
           const r = await result;
-          const detail = r.msg ? ` ${r.msg.split("\n")[0]}` : "";
-          row.title = `${host}: ${r.status}${r.ignored ? " (ignored)" : ""}${detail} (${r.durationMs} ms)`;
-          if (r.status === "skipped") row.skip(`${host}: skipped`);
+          const detail = r.msg ? ` ${printableName(r.msg.split("\n")[0]!)}` : "";
+          row.title = `${printableName(host)}: ${r.status}${r.ignored ? " (ignored)" : ""}${detail} (${r.durationMs} ms)`;
+          if (r.status === "skipped") row.skip(`${printableName(host)}: skipped`);
           if (r.status === "failed" && !r.ignored) throw new Error(row.title);
           if (r.status === "unreachable") throw new Error(row.title);
         },
@@ -49,13 +50,13 @@ export function attachListrOutput(events: RunEventBus, write: (line: string) => 
   });
   events.on("host-result", (e) => {
     pending.get(e.host)?.(e);
-    if (e.diff?.length) later(() => e.diff!.forEach((d) => write(unifiedDiff(d))));
+    if (e.diff?.length) later(() => e.diff!.forEach((d) => write(printable(unifiedDiff(d)))));
   });
   events.on("recap", (e) =>
     later(() => {
       write("\nPLAY RECAP");
       const width = Math.max(0, ...Object.keys(e.hosts).map((h) => h.length));
-      for (const [host, stats] of Object.entries(e.hosts)) write(recapLine(host, stats, width));
+      for (const [host, stats] of Object.entries(e.hosts)) write(recapLine(printableName(host), stats, width));
     }),
   );
   return { settled: () => chain };
