@@ -24,7 +24,7 @@ describe.skipIf(!testbedUp)("scaffolded role and playbook on the test hosts", ()
   it("the generated role test fails when the role changes something on every run", () => {
     appendFileSync(
       join(scratch.dir, "roles/log-rotate/index.ts"),
-      `\nlogRotate.tasks.push(task("stamp", command({ argv: ["date"] })));\n`,
+      `\nlogRotate.tasks.push(p.task("stamp", command({ argv: ["date"] })));\n`,
     );
     const run = scratch.vitest(hosts, "roles/log-rotate/tests/log-rotate.test.ts");
     expect(run.code).not.toBe(0);

@@ -32,7 +32,7 @@ describe.skipIf(!testbedUp)("systemd on the test hosts", () => {
 
   it("starts and enables a unit an earlier task installs (--check: would start), masks one; a second run changes nothing", () => {
     const { check, first } = converges([], onAll(["sleeper unit", "sleeper", "never", "restart sleeper"]));
-    expect(check.events.find((e) => e.task === "sleeper")?.msg).toContain("not installed yet");
+    expect(check.events.find((e) => e.task === "sleeper")?.msg).toContain("(not installed now: an earlier task may install it)");
     expect(first.events.find((e) => e.task === "sleeper")?.result.actions).toEqual(["enable", "start"]);
     for (const host of HOSTS) {
       expect(onHost(host, "systemctl is-active tsplay-sleeper; systemctl is-enabled tsplay-sleeper tsplay-never").stdout).toBe("active\nenabled\nmasked\n");
