@@ -30,9 +30,11 @@ if [[ "${1:-}" == "--clean" ]]; then
 fi
 [[ "${1:-}" == "--" ]] && shift
 
+# one command on a fresh machine: the tools and the test hosts are set up when missing
 if [[ ! -f "$state/inventory.ini" ]]; then
-  echo "the test hosts are not up: run 'sudo npm run testbed:up' first" >&2
-  exit 1
+  [[ $(id -u) == 0 ]] || { echo "the test hosts are not up, and setting them up needs root: sudo npm run demo" >&2; exit 1; }
+  bash "$here/install-tools.sh"
+  bash "$here/testbed/up.sh"
 fi
 
 mkdir -p "$out/inventory/group_vars" "$out/artifacts"
