@@ -85,6 +85,21 @@ function outputWriter(): (line: string) => void {
   };
 }
 
+/**
+ * Ctrl-C: the first stops the run from starting anything more and lets what is in flight
+ * finish (a file being written lands whole or not at all), then the recap is printed and
+ * the exit code is 130; a second one ends the process at once.
+ */
+function onCtrlC(events: RunEventBus): AbortSignal {
+  const controller = new AbortController();
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort();
+    events.emit("warning", { msg: "interrupted: letting the tasks in flight finish, then stopping (Ctrl-C again to end at once)" });
+  });
+  return controller.signal;
+}
+
 export async function main(argv: string[]): Promise<number> {
   // loaded only for `tsplay new`: every run would pay for it otherwise
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
@@ -127,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     else attachPlainOutput(events, write, opts.verbose);
     if (opts.sshNoHostKeyCheck) events.emit("warning", { msg: "host key checking is off: a man in the middle would not be noticed" });
     const connect = connectionFactory({ knownHostsFile: opts.knownHosts, acceptNew: opts.sshAcceptNew, checkHostKeys: !opts.sshNoHostKeyCheck });
-    const outcome = await runPlaybook({ playbook, inventory, settings, events, connect });
+    const outcome = await runPlaybook({ playbook, inventory, settings, events, connect, interrupt: onCtrlC(events) });
     await terminal?.settled();
     return outcome.exitCode;
   } catch (error) {

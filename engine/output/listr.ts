@@ -42,7 +42,8 @@ export function attachListrOutput(events: RunEventBus, write: (line: string) => 
       };
     });
     pending = waiting;
-    const list = new Listr(rows, { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } });
+    // Ctrl-C is the CLI's: it stops the run gracefully, listr2 would exit the process
+    const list = new Listr(rows, { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } });
     later(async () => {
       write(`${e.handler ? "HANDLER" : "TASK"} [${taskLabel(e)}]`);
       await list.run().catch(() => undefined);

@@ -23,6 +23,11 @@ export interface PlayEnv {
   readonly roleLabels: Map<RoleUse, string>;
   /** set when any_errors_fatal or max_fail_percentage ends the play */
   stopped: boolean;
+  /** aborted on Ctrl-C: no task or host starts after it, those in flight finish */
+  readonly interrupt?: AbortSignal;
   /** --start-at-task: false until the named task is reached */
   started: boolean;
 }
+
+/** Nothing more starts: the play was stopped by its failures, or the run interrupted. */
+export const halted = (env: PlayEnv): boolean => env.stopped || env.interrupt?.aborted === true;

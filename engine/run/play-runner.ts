@@ -8,7 +8,7 @@ import type { Block, Task, TaskItem } from "../dsl";
 import { gatherFacts } from "../facts";
 import type { HostState } from "./host-state";
 import { forEachLimited } from "./limit-concurrency";
-import type { PlayEnv } from "./play-env";
+import { halted, type PlayEnv } from "./play-env";
 import { runTaskOnHost, titleOn } from "./run-task";
 import { blockScope, playScope, roleScope, type Scope } from "./scope";
 import { serialBatches } from "./serial";
@@ -29,6 +29,7 @@ function taskStart(env: PlayEnv, task: Task<any, any>, scope: Scope, targets: Ho
 }
 
 async function runTask(env: PlayEnv, task: Task<any, any>, scope: Scope, hosts: HostState[]): Promise<void> {
+  if (halted(env)) return;
   if (!env.started) {
     if (task.name !== env.settings.startAtTask) return;
     env.started = true;
@@ -38,7 +39,7 @@ async function runTask(env: PlayEnv, task: Task<any, any>, scope: Scope, hosts: 
   if (targets.length === 0) return;
   env.events.emit("task-start", taskStart(env, task, scope, targets));
   const failedBefore = hosts.filter((h) => h.failed).length;
-  await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, task, scope, state).then(() => {}));
+  await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, task, scope, state).then(() => {}), () => halted(env));
   if (task.options.runOnce) shareRunOnceResult(task, targets[0]!, hosts);
   env.events.emit("task-end", { name: task.name });
   checkFailureLimits(env, scope, hosts, failedBefore);
@@ -84,7 +85,7 @@ async function runBlock(env: PlayEnv, block: Block, parent: Scope, hosts: HostSt
 async function runItems(env: PlayEnv, items: TaskItem[], scope: Scope, hosts: HostState[]): Promise<void> {
   for (const item of items) {
     const targets = live(hosts);
-    if (targets.length === 0 || env.stopped) return;
+    if (targets.length === 0 || halted(env)) return;
     if (item.kind === "flush") await runHandlers(env, hosts);
     else if (item.kind === "block") await runBlock(env, item, scope, targets);
     else await runTask(env, item, scope, targets);
@@ -96,6 +97,8 @@ async function runItems(env: PlayEnv, items: TaskItem[], scope: Scope, hosts: Ho
  * once for each use of the role that notified it, with that use's values; others once.
  */
 export async function runHandlers(env: PlayEnv, hosts: HostState[]): Promise<void> {
+  // an interrupted run starts nothing more, handlers included
+  if (env.interrupt?.aborted) return;
   const force = env.settings.forceHandlers || env.play.options.forceHandlers === true;
   const base = playScope(env.play.tags, env.play.options.become, env.play.options.becomeUser);
   for (const handler of env.handlers) {
@@ -111,7 +114,7 @@ export async function runHandlers(env: PlayEnv, hosts: HostState[]): Promise<voi
       const wasFailed = targets.filter((h) => h.failed);
       for (const h of wasFailed) h.failed = false;
       env.events.emit("task-start", taskStart(env, handler, scope, targets));
-      await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, handler, scope, state).then(() => {}));
+      await forEachLimited(targets, env.settings.forks, (state) => runTaskOnHost(env, handler, scope, state).then(() => {}), () => env.interrupt?.aborted === true);
       env.events.emit("task-end", { name: handler.name });
       for (const h of wasFailed) h.failed = true;
     }
@@ -121,6 +124,7 @@ export async function runHandlers(env: PlayEnv, hosts: HostState[]): Promise<voi
 async function gatherAll(env: PlayEnv, hosts: HostState[]): Promise<void> {
   env.events.emit("task-start", { name: "Gathering Facts", handler: false, hosts: hosts.map((h) => h.name), play: env.play.name });
   await forEachLimited(hosts, env.settings.forks, async (state) => {
+    if (halted(env)) return;
     const started = Date.now();
     try {
       state.facts = await gatherFacts(env.connections.get(state.name));
@@ -142,7 +146,7 @@ export async function runPlay(env: PlayEnv, hosts: HostState[]): Promise<void> {
   const play = env.play;
   const base = playScope(play.tags, play.options.become, play.options.becomeUser);
   for (const batch of serialBatches(hosts, play.options.serial)) {
-    if (env.stopped) return;
+    if (halted(env)) return;
     if (play.gatherFacts && selectedByTags(["always"], env.settings)) await gatherAll(env, live(batch));
     await runItems(env, play.preTasks, base, batch);
     await runHandlers(env, batch);

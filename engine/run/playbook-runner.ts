@@ -10,7 +10,7 @@ import type { RunSettings } from "./settings";
 import { handlerOwners, roleLabels } from "./role-uses";
 import { playHandlers, validatePlaybook } from "./validate";
 
-export const EXIT = { ok: 0, error: 1, failed: 2, unreachable: 4, badOptions: 5 } as const;
+export const EXIT = { ok: 0, error: 1, failed: 2, unreachable: 4, badOptions: 5, interrupted: 130 } as const;
 
 export interface RunOutcome {
   stats: Record<string, HostStats>;
@@ -23,9 +23,11 @@ export interface RunInputs {
   settings: RunSettings;
   events: RunEventBus;
   connect: ConnectionFactory;
+  /** Ctrl-C: no task or host starts after it; the run ends with the recap so far and exit 130 */
+  interrupt?: AbortSignal;
 }
 
-export async function runPlaybook({ playbook, inventory, settings, events, connect }: RunInputs): Promise<RunOutcome> {
+export async function runPlaybook({ playbook, inventory, settings, events, connect, interrupt }: RunInputs): Promise<RunOutcome> {
   validatePlaybook(playbook, settings.startAtTask);
   const limit = limitedHosts(inventory, settings.limit);
   const states = new Map<string, HostState>();
@@ -33,6 +35,7 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
   let started = !settings.startAtTask;
   try {
     for (const play of playbook.plays) {
+      if (interrupt?.aborted) break;
       const names = inventory.select(play.hosts).filter((name) => !limit || limit.has(name));
       for (const name of names) if (!states.has(name)) states.set(name, new HostState(name));
       // hosts that failed or went unreachable in an earlier play sit out the later ones
@@ -54,6 +57,7 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
         handlerOwners: handlerOwners(play),
         roleLabels: roleLabels(play),
         stopped: false,
+        interrupt,
         started,
       };
       await runPlay(env, hosts);
@@ -67,6 +71,6 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
   const stats = Object.fromEntries([...states.values()].map((s) => [s.name, s.stats]));
   events.emit("recap", { hosts: stats });
   const all = [...states.values()];
-  const exitCode = all.some((s) => s.unreachable) ? EXIT.unreachable : all.some((s) => s.failed) ? EXIT.failed : EXIT.ok;
+  const exitCode = interrupt?.aborted ? EXIT.interrupted : all.some((s) => s.unreachable) ? EXIT.unreachable : all.some((s) => s.failed) ? EXIT.failed : EXIT.ok;
   return { stats, exitCode };
 }

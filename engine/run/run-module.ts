@@ -139,10 +139,11 @@ export async function runModule(env: PlayEnv, task: Task<any, any>, scope: Scope
     }
     const failed = result.failed === true;
     if (retries > 0) result.attempts = attempt;
-    if (done || attempt > retries) {
+    const interrupted = env.interrupt?.aborted === true;
+    if (done || attempt > retries || interrupted) {
       if (!done && !failed) {
         result.failed = true;
-        result.msg = `retries exhausted: until() still false after ${attempt} attempts`;
+        result.msg = interrupted ? `interrupted after ${attempt} attempts, until() still false` : `retries exhausted: until() still false after ${attempt} attempts`;
       }
       if (outcome.uncertain) result.uncertain = outcome.uncertain;
       const status = result.failed ? "failed" : result.changed ? "changed" : "ok";

@@ -41,6 +41,12 @@ async function outcomeOnHost(env: PlayEnv, task: Task<any, any>, scope: Scope, s
   if (items.length === 0) return "skipped";
   const outcomes: ModuleOutcome[] = [];
   for (const item of items) {
+    // Ctrl-C: the items not yet started are left, and the task says it did not finish
+    if (env.interrupt?.aborted) {
+      const msg = `interrupted after ${outcomes.length} of ${items.length} items`;
+      outcomes.push({ status: "failed", result: { failed: true, msg, item }, msg });
+      break;
+    }
     const itemVars = taskVars(env, state, scope, task, { name: task.options.loopVar ?? "item", item });
     const outcome = await runModule(env, task, scope, state, itemVars, hostContext(state, itemVars, item, scope.role));
     outcomes.push({ ...outcome, result: { ...outcome.result, item } });

@@ -5,7 +5,7 @@
  * does one member at a time (a play with serial: 1, see `etcdRollingRestart`).
  */
 import { handler, play, role, task, topic, type HostContext } from "../../engine";
-import { copy, file, setFact, shell, systemd, template } from "../../modules";
+import { command, copy, file, setFact, shell, systemd, template } from "../../modules";
 import { etcdctl } from "../../modules/etcdctl";
 import { packagesTask } from "../shared/packages";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
@@ -23,6 +23,7 @@ const memberDirBefore = task(
 );
 const isNew = (h: HostContext) => h.result(memberDirBefore)?.stdout.trim() === "new";
 const fromArtifacts = (h: HostContext) => settings(h).etcd_from !== "packages";
+const healthTimeout = (h: HostContext) => settings(h).etcd_health_timeout;
 
 export const etcd = role({
   name: "etcd",
@@ -46,20 +47,50 @@ export const etcd = role({
     // a new cluster forms only when its members start together: every host runs this at once
     task("start the new cluster's members together", systemd({ name: "etcd", state: "restarted" }), { when: isNew }),
     task("etcd enabled and running", systemd({ name: "etcd", state: "started", enabled: true })),
-    task("etcd cluster is healthy", etcdctl({ action: "health", timeout: 90 }), { runOnce: true }),
+    task("etcd cluster is healthy", etcdctl({ action: "health", timeout: healthTimeout }), { runOnce: true }),
   ],
 });
 
-/** A play restarting, one member at a time, the members whose files changed; each waits for the cluster's health. */
+// Files etcd reads newer than the running member: an earlier run changed them and stopped
+// before this member's restart (a failure, Ctrl-C). Read-only, so it runs under --check too.
+const runningStale = task(
+  "does this member run its current files",
+  command({
+    argv: (h) => [
+      "sh",
+      "-c",
+      '[ "$(systemctl is-active etcd)" = active ] || { echo stopped; exit 0; }; s=$(date -d "$(systemctl show -p ActiveEnterTimestamp --value etcd)" +%s); for f in "$@"; do if [ -e "$f" ] && [ "$(stat -c %Y -- "$f")" -gt "$s" ]; then echo "stale: $f"; exit 0; fi; done; echo current',
+      "sh",
+      "/etc/etcd/etcd.conf",
+      "/etc/systemd/system/etcd.service",
+      `${settings(h).ssl_dir}/ca.pem`,
+      `${settings(h).ssl_dir}/kubernetes.pem`,
+      `${settings(h).ssl_dir}/kubernetes-key.pem`,
+      String(h.vars.etcd_bin),
+    ],
+  }),
+  { checkMode: false, changedWhen: () => false },
+);
+const restartDue = (h: HostContext) => (h.vars.etcd_restart_pending === true || h.result(runningStale)?.stdout.startsWith("stale") === true) && !isNew(h);
+
+/**
+ * A play restarting, one member at a time, the members whose files changed. Each restart
+ * waits for every member to be healthy before and after it, and the first failure ends the
+ * run (anyErrorsFatal): with a member down for any other reason, no second member is taken
+ * down, so the cluster keeps its quorum; the failure names the unhealthy member.
+ */
 export const etcdRollingRestart = play({
   name: "etcd members restart one at a time",
   hosts: "etcd",
   gatherFacts: false,
   serial: 1,
+  anyErrorsFatal: true,
   tags: ["etcd"],
   tasks: [
-    task("restart this member", systemd({ name: "etcd", state: "restarted" }), { when: (h) => h.vars.etcd_restart_pending === true && !isNew(h) }),
-    task("the cluster is healthy again", etcdctl({ action: "health", timeout: 90 }), { when: (h) => h.vars.etcd_restart_pending === true && !isNew(h) }),
+    runningStale,
+    task("the cluster is healthy before this member restarts", etcdctl({ action: "health", timeout: healthTimeout }), { when: restartDue }),
+    task("restart this member", systemd({ name: "etcd", state: "restarted" }), { when: restartDue }),
+    task("the cluster is healthy again", etcdctl({ action: "health", timeout: healthTimeout }), { when: restartDue }),
     task("restart done", setFact({ etcd_restart_pending: false })),
   ],
 });

@@ -22,6 +22,7 @@ const EXAMPLE = {
   conntrack_packages: [] as string[],
   install_packages: true,
   kube_api_tasks: true,
+  etcd_health_timeout: 0,
 };
 
 export type ClusterSettings = typeof EXAMPLE;

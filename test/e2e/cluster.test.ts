@@ -7,7 +7,7 @@
  * (systemd-analyze verify, systemd running them). STAND-INS: kube-*, kubelet, flanneld and
  * mk-docker-opts.sh (test/cluster/write-stand-ins.sh).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -223,8 +223,9 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     expect(onH3.stdout).toContain("DNS:api.tsplay.test");
 
     // etcd members restart one at a time, each waiting for the cluster's health before the next
-    const rolling = san.events.filter((e) => e.type === "task" && ["restart this member", "the cluster is healthy again"].includes(e.task)).map((e) => `${e.host}:${e.task}:${e.status}`);
-    expect(rolling).toEqual(HOSTS.flatMap((h) => [`${h}:restart this member:changed`, `${h}:the cluster is healthy again:ok`]));
+    const steps = ["the cluster is healthy before this member restarts", "restart this member", "the cluster is healthy again"];
+    const rolling = san.events.filter((e) => e.type === "task" && steps.includes(e.task)).map((e) => `${e.host}:${e.task}:${e.status}`);
+    expect(rolling).toEqual(HOSTS.flatMap((h) => [`${h}:${steps[0]}:ok`, `${h}:${steps[1]}:changed`, `${h}:${steps[2]}:ok`]));
 
     const after = Object.fromEntries(HOSTS.map((h) => [h, serviceStamps(h)]));
     for (const host of HOSTS) {
@@ -238,5 +239,43 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     expect(after.h1!["kube-controller-manager"]).toBe(before.h1!["kube-controller-manager"]);
     expect(after.h1!["kube-scheduler"]).toBe(before.h1!["kube-scheduler"]);
     expect(sh("h1", `${ETCD_V2} cluster-health`)).toContain("cluster is healthy");
+  });
+
+  it("an etcd member lost during the rolling restart: the run stops, naming it, before a second member goes down", { timeout: RUN_TIMEOUT * 2 }, async () => {
+    const before = Object.fromEntries(HOSTS.map((h) => [h, serviceStamps(h).etcd]));
+    const args = ["playbooks/cluster.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"], etcd_health_timeout: 8 }), "--output", "json"];
+    const child = spawn(process.execPath, [join(REPO, "bin/tsplay.js"), ...args], { cwd: REPO });
+    let stdout = "";
+    let stopped = false;
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      // the rolling restart begins: h3's member fails, as a member may at any time
+      if (!stopped && stdout.includes(`"name":"etcd members restart one at a time"`)) {
+        stopped = true;
+        sh("h3", "systemctl stop etcd");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    const events = jsonLines(stdout);
+    const failure = failures(events)[0]!;
+    expect(failure.play).toBe("etcd members restart one at a time");
+    expect(failure.msg).toMatch(/etcd is not healthy after 8s:[\s\S]*infra3 https:\/\/10\.77\.0\.13:2379: unhealthy/);
+    // quorum kept: h2's member was never taken down, and nothing after the rolling restart ran
+    expect(serviceStamps("h2").etcd).toBe(before.h2);
+    expect(events.filter((e) => e.type === "task" && e.host === "h2" && e.task === "restart this member")).toEqual([]);
+    expect(events.some((e) => e.type === "play" && e.name === "master (2.5)")).toBe(false);
+
+    // the member back, a plain re-run restarts the members still running their old files
+    sh("h3", "systemctl start etcd");
+    const repaired = run("-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"] }));
+    expect(repaired.code, repaired.out).toBe(0);
+    expect(changed(repaired.events).filter((c) => c.endsWith(":restart this member"))).toEqual(expect.arrayContaining(["h2:restart this member"]));
+    const certTime = Number(sh("h2", "stat -c %Y /etc/kubernetes/ssl/kubernetes.pem").trim());
+    for (const host of HOSTS) {
+      const started = Number(sh(host, "date -d \"$(systemctl show -p ActiveEnterTimestamp --value etcd)\" +%s").trim());
+      expect(started).toBeGreaterThanOrEqual(certTime);
+    }
+    expect(changed(run("-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"] })).events)).toEqual([]);
   });
 });
