@@ -12,6 +12,7 @@
  * Strings and numbers become one quoted word each, arrays several words, `Shell` values
  * are inserted as they are; anything else is refused.
  */
+import { UserError } from "./errors";
 
 export type ShellValue = string | number | bigint | Shell | readonly ShellValue[];
 
@@ -49,7 +50,7 @@ export function quote(value: string | number | bigint): string {
     throw new TypeError(`cannot put a ${value === null ? "null" : typeof value} into a shell command`);
   }
   const text = String(value);
-  if (text.includes("\0")) throw new Error("a shell argument cannot contain a NUL byte");
+  if (text.includes("\0")) throw new UserError("a shell argument cannot contain a NUL byte");
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -74,7 +75,7 @@ export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): Shel
  */
 export function raw(text: string): Shell {
   if (typeof text !== "string") throw new TypeError(`raw() takes a string, not a ${typeof text}`);
-  if (text.includes("\0")) throw new Error("a shell command cannot contain a NUL byte");
+  if (text.includes("\0")) throw new UserError("a shell command cannot contain a NUL byte");
   return make(text);
 }
 

@@ -1,4 +1,5 @@
 /** Picks the transport a host's connection settings ask for. */
+import { UserError } from "../errors";
 import { userInfo } from "node:os";
 import type { Connection } from "../connection";
 import type { ConnectionSettings } from "../inventory";
@@ -20,7 +21,7 @@ export function parseJump(spec: string): SshJump {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
   const plain = /^([^:]+)(?::(\d+))?$/.exec(rest);
   const match = bracketed ?? plain;
-  if (!match) throw new Error(`cannot read jump host '${spec}' (expected [user@]host[:port])`);
+  if (!match) throw new UserError(`cannot read jump host '${spec}' (expected [user@]host[:port])`);
   return { address: match[1]!, port: match[2] ? Number(match[2]) : undefined, user };
 }
 

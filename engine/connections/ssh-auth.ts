@@ -2,6 +2,7 @@
  * The credentials an SSH connection offers, in order: the configured private key file,
  * else the user's default keys; then ssh-agent; then a password.
  */
+import { UserError } from "../errors";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -27,11 +28,11 @@ export async function authMethods(username: string, settings: AuthSettings): Pro
     try {
       text = await readFile(file);
     } catch (error) {
-      throw new Error(`cannot read the private key ${file}: ${(error as Error).message}`);
+      throw new UserError(`cannot read the private key ${file}: ${(error as Error).message}`);
     }
     const key = utils.parseKey(text);
     if (key instanceof Error) {
-      throw new Error(
+      throw new UserError(
         `cannot use the private key ${file}: ${key.message}` +
           (/passphrase/i.test(key.message) ? " (load it into ssh-agent instead)" : ""),
       );

@@ -11,6 +11,7 @@
  * delayed ACK (GUIDE.md section 5). TSPLAY_TRACE=1 prints one line per command to stderr
  * (host, shell or exec, milliseconds; never the command) and a count per host at the end.
  */
+import { UserError } from "../errors";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -287,10 +288,10 @@ export class SshConnection extends Connection {
       case "known":
         return;
       case "revoked":
-        throw new Error(`the host key ${presented} of ${name} is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}`);
+        throw new UserError(`the host key ${presented} of ${name} is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}`);
       case "changed": {
         const expected = verdict.entries.map((e) => `${e.keyType} ${fingerprint(e.key)} (${e.file}:${e.line})`).join(", ");
-        throw new Error(
+        throw new UserError(
           `HOST KEY CHANGED for ${name}: it presented ${presented}, but the known key is ${expected}. ` +
             `Someone may be intercepting the connection, or the host was reinstalled. If the change is expected, ` +
             `remove the old key with: ssh-keygen -R ${quote(name)} -f ${quote(verdict.entries[0]!.file)}`,
@@ -301,7 +302,7 @@ export class SshConnection extends Connection {
           await recordKnownHost(file, to.address, to.port, key);
           return;
         }
-        throw new Error(
+        throw new UserError(
           `the host key of ${name} is not known (it presented ${presented}). Check it, then trust it with: ` +
             `ssh-keyscan ${to.port === 22 ? "" : `-p ${to.port} `}${quote(to.address)} >> ${quote(file)}; ` +
             `or run with --ssh-accept-new to record keys of hosts seen for the first time`,
@@ -331,7 +332,7 @@ interface PreparedCommand {
  */
 function remoteCommand(command: Shell, options: RunOptions, connectedAs: string): PreparedCommand {
   const assignments = Object.entries({ LC_ALL: "C", ...options.env }).map(([name, value]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError(`invalid environment variable name: ${JSON.stringify(name)}`);
     return `${name}=${value}`;
   });
   const script = joinShell([sh`export ${assignments}`, command], "\n");

@@ -1,9 +1,10 @@
+import { UserError } from "../errors";
 import type { Serial } from "../dsl";
 
 function batchSize(spec: number | string, total: number): number {
   if (typeof spec === "number") return Math.max(1, Math.floor(spec));
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(spec.trim());
-  if (!percent) throw new Error(`serial: '${spec}' is neither a number nor a percentage`);
+  if (!percent) throw new UserError(`serial: '${spec}' is neither a number nor a percentage`);
   return Math.max(1, Math.floor((Number(percent[1]) * total) / 100));
 }
 
