@@ -11,6 +11,7 @@ export { template } from "./template";
 export { waitFor } from "./wait-for";
 export { bootstrapToken } from "./bootstrap-token";
 export { cert } from "./cert";
+export { certInfo } from "./cert-info";
 export { kubeconfig } from "./kubeconfig";
 export { apt } from "./apt";
 export { etcdConnection, etcdctl } from "./etcdctl";

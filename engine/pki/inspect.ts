@@ -99,7 +99,8 @@ export function judge(request: CertRequest, found: Found, authority: X509Certifi
   const left = notAfter.getTime() - options.now.getTime();
   if (left < options.renewBeforeMs) {
     const when = notAfter.toISOString().slice(0, 10);
-    reasons.push({ code: "expiring", detail: left <= 0 ? `${found.certName} expired on ${when}` : `${found.certName} expires on ${when}, within the renewal window` });
+    const days = Math.floor(left / (24 * 60 * 60 * 1000));
+    reasons.push({ code: "expiring", detail: left <= 0 ? `${found.certName} expired on ${when}` : `${found.certName} expires in ${days} day${days === 1 ? "" : "s"} (${when}), within the renewal window` });
   }
   return { reasons, newKey: keyProblems.length > 0, current };
 }

@@ -12,11 +12,13 @@ import { bootstrapToken } from "../../modules/bootstrap-token";
 import { cert } from "../../modules/cert";
 import { kubeconfig } from "../../modules/kubeconfig";
 
-/** the guide's ca-config.json "kubernetes" profile and CSR JSON files */
-const profile = { usages: ["signing", "key encipherment", "server auth", "client auth"], expiry: "87600h" };
+/** the guide's ca-config.json "kubernetes" profile and CSR JSON files; lifetimes from the inventory (the guide's 87600h) */
+const profile = { usages: ["signing", "key encipherment", "server auth", "client auth"], expiry: "{{cert_expiry}}" };
 const names = (O: string) => [{ C: "CN", ST: "BeiJing", L: "BeiJing", O, OU: "System" }];
 const key = { algo: "rsa", size: 2048 };
-const caCsr = { CN: "kubernetes", key, names: names("k8s"), ca: { expiry: "87600h" } };
+const caCsr = { CN: "kubernetes", key, names: names("k8s"), ca: { expiry: "{{ca_expiry}}" } };
+// certificates within this of their end are issued again by a normal run
+const renewBefore = "{{cert_renew_before}}";
 const adminCsr = { CN: "admin", hosts: [], key, names: names("system:masters") };
 const kubeProxyCsr = { CN: "system:kube-proxy", hosts: [], key, names: names("k8s") };
 
@@ -30,10 +32,10 @@ export const ca = role({
     task("pki_dir is an absolute folder", assert({ that: (h) => typeof h.vars.pki_dir === "string" && h.vars.pki_dir.startsWith("/"), failMsg: "set pki_dir (group_vars or -e pki_dir=/dir)" })),
     // 0700: the CA key lives here and leaves only for the masters
     task("pki folder", file({ path: dir, state: "directory", mode: "0700" })),
-    task("CA", cert({ dir, name: "ca", isCa: true, csr: caCsr })),
-    task("kubernetes certificate", cert({ dir, name: "kubernetes", csr: (h) => ({ CN: "kubernetes", hosts: h.vars.kubernetes_hosts, key, names: names("k8s") }), profile })),
-    task("admin certificate", cert({ dir, name: "admin", csr: adminCsr, profile })),
-    task("kube-proxy certificate", cert({ dir, name: "kube-proxy", csr: kubeProxyCsr, profile })),
+    task("CA", cert({ dir, name: "ca", isCa: true, csr: caCsr, renewBefore })),
+    task("kubernetes certificate", cert({ dir, name: "kubernetes", csr: (h) => ({ CN: "kubernetes", hosts: h.vars.kubernetes_hosts, key, names: names("k8s") }), profile, renewBefore })),
+    task("admin certificate", cert({ dir, name: "admin", csr: adminCsr, profile, renewBefore })),
+    task("kube-proxy certificate", cert({ dir, name: "kube-proxy", csr: kubeProxyCsr, profile, renewBefore })),
     task("bootstrap token", bootstrapToken({ dest: "{{pki_dir}}/token.csv" })),
     task("bootstrap.kubeconfig", kubeconfig({ dest: "{{pki_dir}}/bootstrap.kubeconfig", server: "{{kube_apiserver_url}}", certificateAuthority: caFile, user: "kubelet-bootstrap", token: "{{bootstrap_token}}" })),
     task(

@@ -19,10 +19,18 @@ stand_in() { # PATH NAME NOTIFY PRELUDE FLAGS...
     echo "# STAND-IN for $name (tsplay tests): checks its flags, then stays running. Not the real program."
     echo "accepted=' $* '"
     cat <<'SH'
+# the feature gates Kubernetes 1.8 knows (pkg/features and apiserver's), as NAME=true|false
+gates=' Accelerators AdvancedAuditing AllAlpha APIListChunking AppArmor CPUManager CustomResourceValidation DebugContainers DynamicKubeletConfig EnableEquivalenceClassCache ExpandPersistentVolumes ExperimentalCriticalPodAnnotation ExperimentalHostUserNamespaceDefaulting Initializers LocalStorageCapacityIsolation MountPropagation PersistentLocalVolumes PodPriority RotateKubeletClientCertificate RotateKubeletServerCertificate ServiceNodeExclusion StreamingProxyRedirects TaintBasedEvictions TaintNodesByCondition '
 for arg in "$@"; do
   case "$arg" in
     -*) flag=${arg#-}; flag=${flag#-}; flag=${flag%%=*}
-        case "$accepted" in *" $flag "*) ;; *) echo "unknown flag: $arg" >&2; exit 2 ;; esac ;;
+        case "$accepted" in *" $flag "*) ;; *) echo "unknown flag: $arg" >&2; exit 2 ;; esac
+        if [ "$flag" = feature-gates ]; then
+          for gate in $(echo "${arg#*=}" | tr ',' ' '); do
+            case "$gates" in *" ${gate%%=*} "*) ;; *) echo "unrecognized feature gate: ${gate%%=*}" >&2; exit 2 ;; esac
+            case "${gate#*=}" in true|false) ;; *) echo "invalid value of $gate" >&2; exit 2 ;; esac
+          done
+        fi ;;
     *) echo "unexpected argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -53,12 +61,13 @@ stand_in "$k8s/kube-apiserver" "kube-apiserver v1.8.4" notify "" $common \
   audit-log-maxsize audit-log-path event-ttl kubelet-port
 stand_in "$k8s/kube-controller-manager" "kube-controller-manager v1.8.4" plain "" $common \
   master kubeconfig address port service-cluster-ip-range cluster-name cluster-cidr allocate-node-cidrs \
-  cluster-signing-cert-file cluster-signing-key-file service-account-private-key-file root-ca-file leader-elect
+  cluster-signing-cert-file cluster-signing-key-file service-account-private-key-file root-ca-file leader-elect \
+  experimental-cluster-signing-duration feature-gates
 stand_in "$k8s/kube-scheduler" "kube-scheduler v1.8.4" plain "" $common master kubeconfig address port leader-elect
 stand_in "$k8s/kubelet" "kubelet v1.8.4" plain "" $common \
   address port hostname-override allow-privileged cgroup-driver cluster-dns cluster-domain \
   experimental-bootstrap-kubeconfig bootstrap-kubeconfig kubeconfig require-kubeconfig cert-dir \
-  hairpin-mode serialize-image-pulls fail-swap-on pod-infra-container-image
+  hairpin-mode serialize-image-pulls fail-swap-on pod-infra-container-image rotate-certificates feature-gates
 stand_in "$k8s/kube-proxy" "kube-proxy v1.8.4" plain "" $common \
   master kubeconfig bind-address hostname-override cluster-cidr masquerade-all proxy-mode
 

@@ -278,4 +278,42 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     }
     expect(changed(run("-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"] })).events)).toEqual([]);
   });
+
+  it("certificates near their end: cert-report names them; --check predicts, and a normal run re-issues, exactly those", { timeout: RUN_TIMEOUT * 3 }, () => {
+    const sans = { kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"] };
+    // the kubernetes, admin and kube-proxy certificates issued again, for two days only
+    local(`rm -f ${dir}/pki/kubernetes.pem ${dir}/pki/admin.pem ${dir}/pki/kube-proxy.pem`);
+    const shortLived = run("-e", JSON.stringify({ ...sans, cert_expiry: "48h", cert_renew_before: "1h" }));
+    expect(shortLived.code, shortLived.out).toBe(0);
+
+    const report = (...extra: string[]) => {
+      const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), "playbooks/cert-report.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra], { cwd: REPO, encoding: "utf8" });
+      return { code: r.status, events: jsonLines(r.stdout), out: r.stdout + r.stderr };
+    };
+    const before = report();
+    expect(before.code, before.out).toBe(2);
+    const named = failures(before.events).map((e) => `${e.host}: ${e.result.expiring.map((x: string) => x.split("/").pop()).join(", ")}`);
+    expect(named).toEqual([
+      expect.stringMatching(/^localhost: kubernetes\.pem \([12] days? left\), admin\.pem \([12] days? left\), kube-proxy\.pem \([12] days? left\)$/),
+      ...HOSTS.map((h) => expect.stringMatching(new RegExp(`^${h}: kubernetes\\.pem \\([12] days? left\\)$`))),
+    ]);
+    // the table names subject, issuer, SANs, not-after and days left of every certificate
+    const ca = before.events.find((e) => e.type === "task" && e.host === "h2")!.result.certificates.find((c: { path: string }) => c.path.endsWith("/ca.pem"));
+    expect(ca).toMatchObject({ subject: expect.stringContaining("CN=kubernetes"), issuer: expect.stringContaining("CN=kubernetes"), sans: [] });
+    expect(ca.days_left).toBeGreaterThan(3000);
+
+    // a normal run: --check first, then the run; both name exactly the short-lived three
+    const check = run("--check", "-e", JSON.stringify(sans));
+    expect(check.code, check.out).toBe(0);
+    const reissued = (events: Record<string, any>[]) => changed(events).filter((c) => c.startsWith("localhost:") && c.endsWith(" certificate"));
+    expect(reissued(check.events)).toEqual(["localhost:admin certificate", "localhost:kube-proxy certificate", "localhost:kubernetes certificate"]);
+    expect(check.events.find((e) => e.task === "kubernetes certificate")?.msg).toMatch(/kubernetes\.pem expires in [01] days? \(.*\), within the renewal window/);
+    const real = run("-e", JSON.stringify(sans));
+    expect(real.code, real.out).toBe(0);
+    expect(changed(real.events)).toEqual(changed(check.events));
+    const steps = ["the cluster is healthy before this member restarts", "restart this member", "the cluster is healthy again"];
+    const rolling = real.events.filter((e) => e.type === "task" && steps.includes(e.task)).map((e) => `${e.host}:${e.task}:${e.status}`);
+    expect(rolling).toEqual(HOSTS.flatMap((h) => [`${h}:${steps[0]}:ok`, `${h}:${steps[1]}:changed`, `${h}:${steps[2]}:ok`]));
+    expect(report().code).toBe(0);
+  });
 });

@@ -153,7 +153,7 @@ describe("cert: issued again only for a reason, and says which", () => {
     expect((await kubernetes(kubernetesCsr, { profile: { ...kubernetesProfile, expiry: "1h" }, renewBefore: "30m" })).result.changed).toBe(false);
     const expiring = await kubernetes(kubernetesCsr, { profile: { ...kubernetesProfile, expiry: "1h" }, renewBefore: "59m" });
     expect(expiring.result.reasons).toEqual(["expiring"]);
-    expect(expiring.plan.summary).toMatch(/kubernetes\.pem expires on \d{4}-\d\d-\d\d, within the renewal window/);
+    expect(expiring.plan.summary).toMatch(/kubernetes\.pem expires in \d+ days? \(\d{4}-\d\d-\d\d\), within the renewal window/);
   });
 
   it("re-issues a certificate another CA signed, or one that does not match its key", async () => {
