@@ -36,6 +36,11 @@ export interface HostContext<P extends Vars = Vars> {
   readonly item: unknown;
   /** the typed result a registered task left on this host, if it ran */
   result<R>(task: Task<R, any>): R | undefined;
+  /**
+   * a file on the controller, as the run sees it: under --check, with the content an earlier
+   * task would have written there; undefined when it is not there
+   */
+  controllerFile(path: string): string | undefined;
 }
 
 /** A value, or a function computing it for a host. */

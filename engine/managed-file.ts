@@ -8,8 +8,8 @@
  *   const plan = await planFileContent(ctx, "/etc/motd", { content: "hello\n", mode: "0644" });
  */
 import { createHash } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, posix } from "node:path";
+import type { ControllerFiles } from "./controller-files";
 import { RemoteCommandError } from "./file-transfer";
 import { ModuleFailure, type BaseResult, type FileDiff, type ModuleContext, type Plan } from "./module";
 import {
@@ -160,7 +160,7 @@ export function planFileWrite(ctx: ModuleContext, probed: ProbedFile, wanted: Wa
     }
     return backup_file ? { backup_file } : {};
   };
-  return { changed: true, summary, diff, result, apply };
+  return { changed: true, summary, diff, result, apply, writes: rewrite ? [{ path, content: data }] : [] };
 }
 
 /** Probe then plan: what copy, template, cert and kubeconfig need. */
@@ -192,15 +192,21 @@ function backupStamp(date: Date): string {
  * A controller file named by a module's `src`: absolute, or the first match in the
  * search folders (the role's, then the playbook's).
  */
-export function findSource(src: string, dirs: readonly string[], kind: string): string {
+export function findSource(files: ControllerFiles, src: string, dirs: readonly string[], kind: string): string {
   const candidates = isAbsolute(src) ? [src] : dirs.map((dir) => join(dir, src));
-  const found = candidates.find((candidate) => existsSync(candidate));
+  const found = candidates.find((candidate) => files.kind(candidate) !== undefined);
   if (!found) {
     const where = isAbsolute(src) ? "" : ` in ${dirs.length ? dirs.join(", ") : "(no search folders)"}`;
     throw new ModuleFailure(`${kind} '${src}' not found${where}`);
   }
-  if (statSync(found).isDirectory()) throw new ModuleFailure(`${kind} '${found}' is a directory; name a file`);
+  if (files.kind(found) === "directory") throw new ModuleFailure(`${kind} '${found}' is a directory; name a file`);
   return found;
+}
+
+/** The controller file `src` names (see findSource): its path and its bytes as the run sees them. */
+export function readSource(ctx: ModuleContext, src: string, dirs: readonly string[], kind: string): { path: string; content: Buffer } {
+  const path = findSource(ctx.controller, src, dirs, kind);
+  return { path, content: ctx.controller.read(path)! };
 }
 
 /** copy and template into a directory: dest ending in "/" means dest/<basename of src>. */

@@ -5,6 +5,7 @@
  */
 import { UserError } from "./errors";
 import type { Connection } from "./connection";
+import type { ControllerFiles } from "./controller-files";
 import type { Dynamic, Facts, HostContext, Vars } from "./host-context";
 import { validateArgs, type ArgSpec, type SpecArgs } from "./module-args";
 
@@ -45,6 +46,12 @@ export interface Plan<R extends BaseResult> {
    * a command whose effect is known only by running it, a file an earlier task would make
    */
   uncertain?: string;
+  /**
+   * the files `apply` leaves, with their content: under --check the runner keeps those a
+   * task on the controller would write, so that later tasks reading them see them (see
+   * engine/controller-files.ts)
+   */
+  writes?: { path: string; content: Buffer | string }[];
 }
 
 /**
@@ -72,6 +79,8 @@ export interface ModuleContext {
   readonly diff: boolean;
   /** the task is no-log: a module must keep content and secrets out of its summary */
   readonly noLog: boolean;
+  /** the controller's files as the run sees them: read `src` files through this (readSource) */
+  readonly controller: ControllerFiles;
   /** folders searched for `src` files and templates: the role's, then the playbook's */
   readonly searchDirs: { files: string[]; templates: string[] };
   /** strict mustache over the host's vars */

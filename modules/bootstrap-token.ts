@@ -86,6 +86,7 @@ export const bootstrapToken = defineModule({
       // in check mode a token that is not yet on disk is a stand-in: later tasks predict a change either way
       setFacts: { [fact]: token },
       result: { dest: probed.path, user: wanted.user, fact, new_token: why !== undefined },
+      writes: plan.writes,
       apply: apply && (async () => void (await apply())),
     };
   },

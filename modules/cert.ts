@@ -155,6 +155,7 @@ async function issuePlan(
     changed: true,
     summary,
     result,
+    writes: [...(keyPlan.writes ?? []), ...(certPlan.writes ?? [])],
     apply: async () => {
       // the key first: if the run stops between the two, the next run sees a mismatch and re-issues
       await keyPlan.apply?.();

@@ -10,9 +10,8 @@
  * the content already matches. `backup` keeps `dest.<timestamp>~` before overwriting;
  * `force: false` leaves an existing file alone. A symlink at dest is replaced by the file.
  */
-import { readFileSync } from "node:fs";
 import { posix } from "node:path";
-import { destInDirectory, findSource, planFileContent, type ManagedFileResult } from "../engine/managed-file";
+import { destInDirectory, planFileContent, readSource, type ManagedFileResult } from "../engine/managed-file";
 import { defineModule, ModuleFailure, type Plan } from "../engine/module";
 
 export interface CopyResult extends ManagedFileResult {
@@ -40,8 +39,9 @@ export const copy = defineModule({
     if (args.src === undefined && args.dest.endsWith("/")) {
       throw new ModuleFailure(`dest '${args.dest}' is a directory; with 'content', give the file's full path`);
     }
-    const source = args.src === undefined ? undefined : findSource(args.src, ctx.searchDirs.files, "src");
-    const content = source === undefined ? (args.content ?? "") : readFileSync(source);
+    const read = args.src === undefined ? undefined : readSource(ctx, args.src, ctx.searchDirs.files, "src");
+    const source = read?.path;
+    const content = read === undefined ? (args.content ?? "") : read.content;
     const dest = destInDirectory(args.dest, args.src);
     const intoDirectory = args.src !== undefined && dest === args.dest ? posix.basename(args.src) : undefined;
     const plan = await planFileContent(ctx, dest, { content, mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, force: args.force }, { intoDirectory });

@@ -17,8 +17,7 @@
  * diffs show what `kubectl config view` shows, never a key or token.
  */
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { findSource, planFileWrite, probeFile, type ManagedFileResult } from "../engine/managed-file";
+import { planFileWrite, probeFile, readSource, type ManagedFileResult } from "../engine/managed-file";
 import { defineModule, ModuleFailure, needsEarlierTask, type FileDiff, type ModuleContext, type Plan } from "../engine/module";
 import { changedParts, mergeEntries, parseKubeconfig, redacted, renderKubeconfig, sameMeaning, type Doc, type Entries } from "../engine/pki/kubeconfig-doc";
 import { readPrivateKey } from "../engine/pki/keys";
@@ -60,7 +59,7 @@ interface Missing {
 /** A controller file's bytes, or why it cannot be read yet (an earlier task, cert, may make it). */
 function controllerFile(ctx: ModuleContext, path: string, option: string): Buffer | Missing {
   try {
-    return readFileSync(findSource(path, ctx.searchDirs.files, option));
+    return readSource(ctx, path, ctx.searchDirs.files, option).content;
   } catch (error) {
     if (error instanceof ModuleFailure) return { missing: error.message };
     throw error;

@@ -20,10 +20,9 @@
  * never changes one that does). `approveCsrs` approves the pending CSRs requested by that
  * user. Under --check a server that cannot be reached yet is reported as "would ...".
  */
-import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments, stringify } from "yaml";
-import { findSource } from "../engine/managed-file";
+import { readSource } from "../engine/managed-file";
 import { defineModule, ModuleFailure, needsEarlierTask, type BaseResult, type FileDiff, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { sh, type Shell } from "../engine/shell";
 
@@ -163,7 +162,7 @@ function shown(object: Obj | undefined): string {
 }
 
 async function planApply(ctx: ModuleContext, args: KubectlArgs, run: ReturnType<typeof kubectlRunner>): Promise<Plan<KubectlResult>> {
-  const wanted = args.src !== undefined ? parseManifests(readFileSync(findSource(args.src, ctx.searchDirs.files, "src"), "utf8"), args.src) : [args.apply ?? []].flat();
+  const wanted = args.src !== undefined ? parseManifests(readSource(ctx, args.src, ctx.searchDirs.files, "src").content.toString("utf8"), args.src) : [args.apply ?? []].flat();
   if (wanted.length === 0) throw new ModuleFailure("no objects to apply");
   const manifest = JSON.stringify({ apiVersion: "v1", kind: "List", items: wanted });
   const live = parseGetOutput(await run(sh`get -f - -o json --ignore-not-found`, "read the objects", manifest));

@@ -8,9 +8,8 @@
  * is HTML-escaped. The result is written exactly as copy writes content (sha256 compared
  * on the host, atomic write, owner/mode, backup).
  */
-import { readFileSync } from "node:fs";
 import { posix } from "node:path";
-import { destInDirectory, findSource, planFileContent, type ManagedFileResult } from "../engine/managed-file";
+import { destInDirectory, planFileContent, readSource, type ManagedFileResult } from "../engine/managed-file";
 import { defineModule, ModuleFailure, type Plan } from "../engine/module";
 
 export interface TemplateResult extends ManagedFileResult {
@@ -29,10 +28,10 @@ export const template = defineModule({
     backup: { type: "boolean" },
   },
   async plan(ctx, args): Promise<Plan<TemplateResult>> {
-    const source = findSource(args.src, ctx.searchDirs.templates, "template");
+    const { path: source, content: text } = readSource(ctx, args.src, ctx.searchDirs.templates, "template");
     let content: string;
     try {
-      content = ctx.render(readFileSync(source, "utf8"));
+      content = ctx.render(text.toString("utf8"));
     } catch (error) {
       throw new ModuleFailure(`template ${source}: ${(error as Error).message}`);
     }

@@ -1,4 +1,5 @@
 /** Everything a play's tasks share while they run. */
+import type { ControllerFiles } from "../controller-files";
 import type { Handler, Play, Role, RoleUse } from "../dsl";
 import type { RunEventBus } from "../events";
 import type { Inventory } from "../inventory";
@@ -23,6 +24,8 @@ export interface PlayEnv {
   readonly roleLabels: Map<RoleUse, string>;
   /** set when any_errors_fatal or max_fail_percentage ends the play */
   stopped: boolean;
+  /** the controller's files as the run sees them, --check's predicted writes included */
+  readonly controllerFiles: ControllerFiles;
   /** aborted on Ctrl-C: no task or host starts after it, those in flight finish */
   readonly interrupt?: AbortSignal;
   /** --start-at-task: false until the named task is reached */

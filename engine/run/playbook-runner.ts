@@ -2,6 +2,7 @@
 import type { Playbook } from "../dsl";
 import type { HostStats, RunEventBus } from "../events";
 import type { Inventory } from "../inventory";
+import { ControllerFiles } from "../controller-files";
 import { ConnectionPool, type ConnectionFactory } from "./connection-pool";
 import { HostState } from "./host-state";
 import { limitedHosts } from "./limit";
@@ -32,6 +33,7 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
   const limit = limitedHosts(inventory, settings.limit);
   const states = new Map<string, HostState>();
   const connections = new ConnectionPool(inventory, connect);
+  const controllerFiles = new ControllerFiles();
   let started = !settings.startAtTask;
   try {
     for (const play of playbook.plays) {
@@ -57,6 +59,7 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
         handlerOwners: handlerOwners(play),
         roleLabels: roleLabels(play),
         stopped: false,
+        controllerFiles,
         interrupt,
         started,
       };

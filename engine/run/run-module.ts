@@ -7,7 +7,7 @@ import { ConnectionWithBecome } from "../connections/with-become";
 import type { Task } from "../dsl";
 import type { HostContext, Vars } from "../host-context";
 import { describeError } from "../errors";
-import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleDefinition } from "../module";
+import { ModuleFailure, type BaseResult, type FileDiff, type ModuleContext, type ModuleDefinition, type Plan } from "../module";
 import { validateArgs } from "../module-args";
 import { renderDeep, renderStrict } from "../template";
 import type { HostState } from "./host-state";
@@ -66,6 +66,8 @@ export interface Attempt {
   predicted: boolean;
   /** why the prediction may differ from the real run, for a prediction */
   uncertain?: string;
+  /** for a prediction: the files the real run would have written */
+  writes?: Plan<BaseResult>["writes"];
 }
 
 /**
@@ -79,7 +81,7 @@ export async function attemptModule(def: ModuleDefinition<any, any>, ctx: Module
     const result: Record<string, unknown> = { ...plan.result, changed: plan.changed };
     if (plan.setFacts) onFacts(plan.setFacts);
     if (!plan.apply) return { result, summary: plan.summary ?? "", diff: plan.diff, predicted: false };
-    if (check) return { result, summary: plan.summary ?? "", diff: plan.diff, predicted: true, uncertain: plan.uncertain };
+    if (check) return { result, summary: plan.summary ?? "", diff: plan.diff, predicted: true, uncertain: plan.uncertain, writes: plan.writes };
     const applied = (await plan.apply()) ?? {};
     Object.assign(result, applied, { changed: plan.changed });
     const summary = typeof applied.msg === "string" ? applied.msg : (plan.summary ?? "");
@@ -113,6 +115,7 @@ export async function runModule(env: PlayEnv, task: Task<any, any>, scope: Scope
     diff: options.diff ?? env.settings.diff,
     noLog: options.noLog ?? scope.noLog ?? false,
     searchDirs: searchDirs(env, scope),
+    controller: env.controllerFiles,
     render: (template) => renderStrict(template, vars),
     hostContext: h,
   };
@@ -124,6 +127,10 @@ export async function runModule(env: PlayEnv, task: Task<any, any>, scope: Scope
     } catch (error) {
       const msg = (error as Error).message;
       return { status: "unreachable", result: { unreachable: true, msg }, msg };
+    }
+    // --check writes nothing: what a task would write on the controller, later tasks see
+    if (outcome.predicted && env.connections.settings(target).connection === "local") {
+      for (const write of outcome.writes ?? []) env.controllerFiles.predict(write.path, write.content);
     }
     let { result } = outcome;
     const { predicted } = outcome;

@@ -32,7 +32,7 @@ function aggregate(outcomes: ModuleOutcome[]): ModuleOutcome {
 
 async function outcomeOnHost(env: PlayEnv, task: Task<any, any>, scope: Scope, state: HostState): Promise<ModuleOutcome | "skipped"> {
   const vars = taskVars(env, state, scope, task);
-  const h = hostContext(state, vars, undefined, scope.role);
+  const h = hostContext(env, state, vars, undefined, scope.role);
   const conditions = task.options.when ? [...scope.whens, task.options.when] : scope.whens;
   if (!conditions.every((when) => when(h))) return "skipped";
   const loop = task.options.loop;
@@ -48,7 +48,7 @@ async function outcomeOnHost(env: PlayEnv, task: Task<any, any>, scope: Scope, s
       break;
     }
     const itemVars = taskVars(env, state, scope, task, { name: task.options.loopVar ?? "item", item });
-    const outcome = await runModule(env, task, scope, state, itemVars, hostContext(state, itemVars, item, scope.role));
+    const outcome = await runModule(env, task, scope, state, itemVars, hostContext(env, state, itemVars, item, scope.role));
     outcomes.push({ ...outcome, result: { ...outcome.result, item } });
     if (outcome.status === "unreachable") break;
   }

@@ -67,7 +67,7 @@ function roleParamsOf(use: RoleUse | undefined, vars: Vars): Vars {
   return params;
 }
 
-export function hostContext(state: HostState, vars: Vars, item: unknown, use: RoleUse | undefined): HostContext {
+export function hostContext(env: PlayEnv, state: HostState, vars: Vars, item: unknown, use: RoleUse | undefined): HostContext {
   return {
     host: state.name,
     vars,
@@ -77,6 +77,7 @@ export function hostContext(state: HostState, vars: Vars, item: unknown, use: Ro
     groupNames: vars.group_names as string[],
     item,
     result: <R>(task: Task<R, any>) => state.results.get(task.id) as R | undefined,
+    controllerFile: (path) => env.controllerFiles.read(path)?.toString("utf8"),
   };
 }
 

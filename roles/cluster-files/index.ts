@@ -13,7 +13,6 @@
  */
 import { handler, role, task, type HostContext } from "../../engine";
 import { copy, file, setFact } from "../../modules";
-import { fromController } from "../shared/controller-file";
 import { settings } from "../shared/settings";
 
 export const SHARED_FILE_FACTS = ["changed_ca", "changed_ca_key", "changed_kubernetes_cert", "changed_token", "changed_bootstrap_kubeconfig", "changed_kube_proxy_kubeconfig", "changed_kube_config"] as const;
@@ -66,7 +65,8 @@ export const clusterFiles = role({
     task("/etc/kubernetes", file({ path: "/etc/kubernetes", state: "directory", mode: "0755" }), { tags: ALL_TAGS }),
     task("ssl folder", file({ path: "{{ssl_dir}}", state: "directory", mode: "0755" }), { tags: ALL_TAGS }),
     ...PKI.map((f) =>
-      task(`${f.name} from the controller`, copy({ dest: f.dest, content: fromController(f.name), mode: f.mode }), {
+      // under --check, what the ca play would have issued (engine/controller-files.ts)
+      task(`${f.name} from the controller`, copy({ src: `{{pki_dir}}/${f.name}`, dest: f.dest, mode: f.mode }), {
         when: (h) => inGroup(h, ...f.groups),
         notify: [noted[f.fact]],
         tags: f.tags,

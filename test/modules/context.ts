@@ -9,6 +9,7 @@ import { LocalConnection } from "../../engine/connections/local";
 import type { Facts, HostContext, Vars } from "../../engine/host-context";
 import type { BaseResult, ModuleCall, ModuleContext, Plan } from "../../engine/module";
 import { validateArgs } from "../../engine/module-args";
+import { ControllerFiles } from "../../engine/controller-files";
 import { renderStrict } from "../../engine/template";
 import { emptyFacts } from "../../engine/facts";
 
@@ -25,7 +26,7 @@ const facts: Facts = emptyFacts();
 
 export function makeContext(options: ContextOptions = {}): ModuleContext {
   const vars = options.vars ?? {};
-  const hostContext: HostContext = { host: "localhost", vars, params: {}, facts, groups: {}, groupNames: [], item: undefined, result: () => undefined };
+  const hostContext: HostContext = { host: "localhost", vars, params: {}, facts, groups: {}, groupNames: [], item: undefined, result: () => undefined, controllerFile: () => undefined };
   return {
     host: "localhost",
     conn: new LocalConnection("localhost"),
@@ -34,6 +35,7 @@ export function makeContext(options: ContextOptions = {}): ModuleContext {
     diff: options.diff ?? false,
     noLog: options.noLog ?? false,
     searchDirs: { files: options.files ?? [], templates: options.templates ?? [] },
+    controller: new ControllerFiles(),
     render: (text) => renderStrict(text, vars),
     hostContext,
   };
