@@ -9,10 +9,13 @@
  * Contents are compared by sha256 computed on the host; only owner/mode are changed when
  * the content already matches. `backup` keeps `dest.<timestamp>~` before overwriting;
  * `force: false` leaves an existing file alone. A symlink at dest is replaced by the file.
+ * A `src` that does not exist is a failure; under --check it is predicted as a change (an
+ * earlier task of the run may make it), and a file an earlier task would have written on
+ * the controller is read as that task would have left it.
  */
 import { posix } from "node:path";
 import { destInDirectory, planFileContent, readSource, type ManagedFileResult } from "../engine/managed-file";
-import { defineModule, ModuleFailure, type Plan } from "../engine/module";
+import { defineModule, ModuleFailure, needsEarlierTask, type Plan } from "../engine/module";
 
 export interface CopyResult extends ManagedFileResult {
   /** the controller file copied, when `src` was given */
@@ -39,7 +42,14 @@ export const copy = defineModule({
     if (args.src === undefined && args.dest.endsWith("/")) {
       throw new ModuleFailure(`dest '${args.dest}' is a directory; with 'content', give the file's full path`);
     }
-    const read = args.src === undefined ? undefined : readSource(ctx, args.src, ctx.searchDirs.files, "src");
+    let read: { path: string; content: Buffer } | undefined;
+    try {
+      read = args.src === undefined ? undefined : readSource(ctx, args.src, ctx.searchDirs.files, "src");
+    } catch (error) {
+      // a src an earlier task of the run makes (a certificate the ca play issues): --check predicts the copy
+      if (!(error instanceof ModuleFailure) || !/ not found/.test(error.message)) throw error;
+      return needsEarlierTask<CopyResult>(error.message, { changed: true, summary: `copy ${args.src} to ${args.dest}`, result: { dest: args.dest } });
+    }
     const source = read?.path;
     const content = read === undefined ? (args.content ?? "") : read.content;
     const dest = destInDirectory(args.dest, args.src);
