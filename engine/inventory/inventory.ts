@@ -1,6 +1,6 @@
 /** The inventory model: hosts, groups, and the queries the engine asks of them. */
 import { dirname } from "node:path";
-import { InventoryError } from "./errors";
+import { CONTROL_CHARACTER, InventoryError } from "./errors";
 import { selectHosts } from "./pattern";
 
 export type Vars = Record<string, unknown>;
@@ -55,6 +55,8 @@ export class Inventory {
   addHost(name: string, group?: string, source?: string): InventoryHost {
     let host = this.hosts.get(name);
     if (!host) {
+      // a name is printed in every line of output about its host: a control character would garble or drive the terminal
+      if (CONTROL_CHARACTER.test(name)) throw new InventoryError(`host name ${JSON.stringify(name)} contains a control character`);
       host = { name, vars: {}, dirVars: {} };
       if (source !== undefined) host.source = source;
       this.hosts.set(name, host);

@@ -90,12 +90,14 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
           if (hostVars !== null && !isPlainObject(hostVars)) {
             return fail(`host '${pattern}' in group '${name}' must map to its variables or to nothing, got ${describe(hostVars)}`, hostAt);
           }
-          const { names, port } = atLine(file, yaml.lineOf(hostAt), () => expandHostPattern(pattern));
-          for (const host of names) {
-            const vars = inv.addHost(host, name, source).vars;
-            if (port !== undefined) vars.ansible_port = port;
-            Object.assign(vars, structuredClone(hostVars ?? {}));
-          }
+          atLine(file, yaml.lineOf(hostAt), () => {
+            const { names, port } = expandHostPattern(pattern);
+            for (const host of names) {
+              const vars = inv.addHost(host, name, source).vars;
+              if (port !== undefined) vars.ansible_port = port;
+              Object.assign(vars, structuredClone(hostVars ?? {}));
+            }
+          });
         }
       }
     }

@@ -195,6 +195,9 @@ describe("INI errors name the file and line and say what to fix", () => {
     ["a host ending in ':'", "web1:", "inventory/hosts:1: host 'web1:' ends in ':' (a ':' after a host name must be followed by a port)"],
     ["a port out of range", "web1:70000", "inventory/hosts:1: port 70000 of host 'web1' is not between 1 and 65535"],
     ["a YAML document", "---\nall:", "inventory/hosts:1: '---' starts a YAML document: name a YAML inventory *.yml or *.yaml"],
+    ["a host name with a control character", "[web]\nh\u0001x", `inventory/hosts:2: host name "h\\u0001x" contains a control character`],
+    ["a host name with a NUL byte", "h\u0000", `inventory/hosts:1: host name "h\\u0000" contains a control character`],
+    ["a host name with DEL", "h\u007f", `inventory/hosts:1: host name "h\\u007f" contains a control character`],
     [
       "a loop of children",
       "[a:children]\nb\n[b:children]\na",
@@ -202,7 +205,9 @@ describe("INI errors name the file and line and say what to fix", () => {
     ],
   ];
   it.each(cases)("%s", (_, text, message) => {
-    expect(errorOf(() => fromIni(text))).toBe(message);
+    const actual = errorOf(() => fromIni(text));
+    expect(actual).toBe(message);
+    expect(actual).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/); // one line, and nothing a terminal would act on
   });
 
   it("throws InventoryError carrying the file and line", () => {

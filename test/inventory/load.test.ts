@@ -90,6 +90,14 @@ describe("load errors", () => {
     expect((error as Error).message).toBe(`${source}:4: cannot parse 'web2 port=80 oops' (expected: HOST [key=value ...])`);
   });
 
+  it.each([
+    ["a control character", "h1,h\u0001,", `host name "h\\u0001" contains a control character`],
+    ["a NUL byte", "h1,h\u0000x", `host name "h\\u0000x" contains a control character`],
+    ["an escape sequence", "h1,\u001b[31mred", `host name "\\u001b[31mred" contains a control character`],
+  ])("rejects a host list with %s in a name, showing it escaped", async (_, source, message) => {
+    expect(await asyncErrorOf(() => loadInventory([source]))).toBe(message);
+  });
+
   it("rejects a vars file that is not a mapping", async () => {
     expect(await asyncErrorOf(() => loadInventory([fixture("broken-vars", "hosts")]))).toBe(
       `${fixture("broken-vars", "group_vars", "web.yml")}: expected a mapping of variable names to values, got a list`,

@@ -93,6 +93,7 @@ describe("YAML errors name the file and line", () => {
       "inventory/hosts.yml:3: host 'web1' in group 'all' must map to its variables or to nothing, got a list",
     ],
     ["a bad range", "all:\n  hosts:\n    n[5:1]:\n", "inventory/hosts.yml:3: bad host range in 'n[5:1]': start 5 is after end 1"],
+    ["a host name with a control character", 'all:\n  hosts:\n    "h\\x01":\n', 'inventory/hosts.yml:3: host name "h\\u0001" contains a control character'],
     [
       "an inventory plugin config",
       "plugin: amazon.aws.aws_ec2\n",
