@@ -7,7 +7,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { InventoryError } from "./errors";
 import { LOCALHOST_NAMES, type Inventory, type Vars } from "./inventory";
-import { describe, isPlainObject, readYaml } from "./yaml";
+import { describe, isPlainObject } from "./yaml";
+import { readYaml } from "./yaml-text";
 
 const EXTENSIONS = [".yml", ".yaml", ".json"];
 

@@ -7,41 +7,10 @@
  *       etcd: { hosts: { etcd1: null }, children: { ... } }
  * Top-level keys are groups. YAML 1.1, as Ansible reads it: yes/no/on/off are booleans.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { atLine, InventoryError } from "./errors";
 import { expandHostPattern } from "./host-range";
 import type { Inventory, Vars } from "./inventory";
-
-/** Parsed YAML with a way back from a key path to its line, for error messages. */
-export interface YamlText {
-  data: unknown;
-  lineOf(path: string[]): number | undefined;
-}
-
-export function readYaml(text: string, file: string): YamlText {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { version: "1.1", lineCounter: lines });
-  const error = doc.errors[0];
-  if (error) {
-    const line = error.linePos?.[0].line;
-    throw new InventoryError(`invalid YAML: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, { file, line });
-  }
-  return { data: doc.toJS({ maxAliasCount: 1000 }), lineOf: (path) => lineOfPath(doc, lines, path) };
-}
-
-function lineOfPath(doc: Document, lines: LineCounter, path: string[]): number | undefined {
-  let node: unknown = doc.contents;
-  let line: number | undefined;
-  for (const key of path) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
-    const range = isScalar(pair?.key) ? pair.key.range : undefined;
-    if (!pair || !range) break;
-    line = lines.linePos(range[0]).line;
-    node = pair.value;
-  }
-  return line;
-}
+import { readYaml } from "./yaml-text";
 
 export function isPlainObject(value: unknown): value is Vars {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
