@@ -106,6 +106,11 @@ export class Inventory {
     return this.implicit.get(host.name) === host;
   }
 
+  /** The implicit localhosts made so far (by host_vars/localhost* or by use). */
+  implicitHosts(): InventoryHost[] {
+    return [...this.implicit.values()];
+  }
+
   // ---- queries ----
 
   /** Every group the host belongs to, directly or through children, 'all' included, ordered as Ansible applies their vars: by depth from 'all' (shallow first), then ansible_group_priority, then name. */

@@ -5,7 +5,8 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { InventoryError } from "./errors";
+import { checkConnectionVar } from "./connection-vars";
+import { atLine, InventoryError } from "./errors";
 import { LOCALHOST_NAMES, type Inventory, type Vars } from "./inventory";
 import { describe, isPlainObject } from "./yaml";
 import { readYaml } from "./yaml-text";
@@ -54,8 +55,9 @@ async function filesIn(dir: string): Promise<string[]> {
 }
 
 async function readVarsFile(file: string): Promise<Vars> {
-  const { data } = readYaml(await readFile(file, "utf8"), file);
+  const { data, lineOf } = readYaml(await readFile(file, "utf8"), file);
   if (data === null || data === undefined) return {};
   if (!isPlainObject(data)) throw new InventoryError(`expected a mapping of variable names to values, got ${describe(data)}`, { file });
+  for (const [key, value] of Object.entries(data)) atLine(file, lineOf([key]), () => checkConnectionVar(key, value));
   return data;
 }

@@ -7,6 +7,7 @@
  *       etcd: { hosts: { etcd1: null }, children: { ... } }
  * Top-level keys are groups. YAML 1.1, as Ansible reads it: yes/no/on/off are booleans.
  */
+import { checkConnectionVar } from "./connection-vars";
 import { atLine, InventoryError } from "./errors";
 import { expandHostPattern } from "./host-range";
 import type { Inventory, Vars } from "./inventory";
@@ -26,6 +27,9 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
   const yaml = readYaml(text, file);
   const fail = (message: string, path: string[]): never => {
     throw new InventoryError(message, { file, line: yaml.lineOf(path) });
+  };
+  const checkVars = (vars: Vars, path: string[]) => {
+    for (const [key, value] of Object.entries(vars)) atLine(file, yaml.lineOf([...path, key]), () => checkConnectionVar(key, value));
   };
   if (yaml.data === null || yaml.data === undefined) return;
   if (!isPlainObject(yaml.data)) return fail(`expected a mapping of group names at the top level, got ${describe(yaml.data)}`, []);
@@ -47,8 +51,10 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
         return fail(`unexpected key '${key}' in group '${name}' (expected hosts:, children: or vars:; hosts go under hosts:)`, at);
       }
       if (!isPlainObject(value)) return fail(`'${key}' of group '${name}' must be a mapping, got ${describe(value)}`, at);
-      if (key === "vars") Object.assign(inv.groups.get(name)!.vars, value);
-      else if (key === "children") {
+      if (key === "vars") {
+        checkVars(value, at);
+        Object.assign(inv.groups.get(name)!.vars, value);
+      } else if (key === "children") {
         for (const [child, childData] of Object.entries(value)) {
           parseGroup(child, childData, [...at, child]);
           atLine(file, yaml.lineOf([...at, child]), () => inv.addChild(name, child));
@@ -59,6 +65,7 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
           if (hostVars !== null && !isPlainObject(hostVars)) {
             return fail(`host '${pattern}' in group '${name}' must map to its variables or to nothing, got ${describe(hostVars)}`, hostAt);
           }
+          checkVars(hostVars ?? {}, hostAt);
           atLine(file, yaml.lineOf(hostAt), () => {
             const { names, port } = expandHostPattern(pattern);
             for (const host of names) {
