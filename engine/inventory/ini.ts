@@ -120,10 +120,14 @@ function addHostLine(inv: Inventory, line: string, group: string, source: string
   const vars: Vars = {};
   const { names, port } = expandHostPattern(pattern);
   if (port !== undefined) vars.ansible_port = port;
+  const seen = new Set<string>();
   for (const assignment of assignments) {
     const eq = assignment.indexOf("=");
     if (eq <= 0) throw new InventoryError(`cannot parse ${quoted(line)} (${HOST_LINE})`);
     const key = assignment.slice(0, eq);
+    // the second value would silently win; the line itself is not quoted, as it may hold a password
+    if (seen.has(key)) throw new InventoryError(`'${pattern}' sets '${key}' twice on one line (keep one)`);
+    seen.add(key);
     const value = pythonLiteral(assignment.slice(eq + 1));
     checkConnectionVar(key, value);
     vars[key] = value;

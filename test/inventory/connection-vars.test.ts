@@ -155,6 +155,7 @@ describe("connection variables are checked where they are written, with the same
     const messages = [
       errorOf(() => fromIni(`h1 ansible_password="['${secret}']"`)),
       errorOf(() => fromIni(`h1 ansible_become_pass="{'a': '${secret}'}"`)),
+      errorOf(() => fromIni(`h1 ansible_password=${secret} ansible_password=${secret}2`)),
       errorOf(() => fromIni(`h1 ansible_password="${secret}`)),
       errorOf(() => fromIni(`[web]\nansible_become_password=${secret}`)),
       errorOf(() => fromIni(`[web]\n[web:vars]\nansible_ssh_pass ${secret}`)),

@@ -195,6 +195,7 @@ describe("INI errors name the file and line and say what to fix", () => {
     ["a host ending in ':'", "web1:", "inventory/hosts:1: host 'web1:' ends in ':' (a ':' after a host name must be followed by a port)"],
     ["a port out of range", "web1:70000", "inventory/hosts:1: port 70000 of host 'web1' is not between 1 and 65535"],
     ["a YAML document", "---\nall:", "inventory/hosts:1: '---' starts a YAML document: name a YAML inventory *.yml or *.yaml"],
+    ["a key given twice on a host line", "[web]\nh1 a=1 b=2 a=2", "inventory/hosts:2: 'h1' sets 'a' twice on one line (keep one)"],
     ["a host name with a control character", "[web]\nh\u0001x", `inventory/hosts:2: host name "h\\u0001x" contains a control character`],
     ["a host name with a NUL byte", "h\u0000", `inventory/hosts:1: host name "h\\u0000" contains a control character`],
     ["a host name with DEL", "h\u007f", `inventory/hosts:1: host name "h\\u007f" contains a control character`],
