@@ -3,9 +3,10 @@
  * For a group or host NAME the first that exists of NAME (a file, or a directory of files read in
  * name order, recursively), NAME.yml, NAME.yaml, NAME.json. Each must hold a YAML mapping.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { checkConnectionVar } from "./connection-vars";
+import { statEntry } from "./dir-entry";
 import { atLine, InventoryError } from "./errors";
 import { LOCALHOST_NAMES, type Inventory, type Vars } from "./inventory";
 import { describe, isPlainObject } from "./yaml";
@@ -34,7 +35,7 @@ async function varsFor(dir: string, name: string): Promise<Vars> {
 async function filesFor(dir: string, name: string): Promise<string[]> {
   for (const ext of ["", ...EXTENSIONS]) {
     const path = join(dir, name + ext);
-    const info = await stat(path).catch(() => undefined);
+    const info = await statEntry(path);
     if (info?.isDirectory()) return filesIn(path);
     if (info?.isFile()) return [path];
   }
@@ -47,7 +48,8 @@ async function filesIn(dir: string): Promise<string[]> {
     if (name.startsWith(".") || name.endsWith("~")) continue;
     const path = join(dir, name);
     const ext = extname(name);
-    const info = await stat(path);
+    const info = await statEntry(path);
+    if (!info) continue; // removed while we read the directory
     if (info.isDirectory() && ext === "") found.push(...(await filesIn(path)));
     else if (info.isFile() && (ext === "" || EXTENSIONS.includes(ext))) found.push(path);
   }

@@ -1,6 +1,8 @@
-import { relative } from "node:path";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InventoryError, loadInventory } from "../../engine/inventory";
+import { tempDir } from "../temp-dir";
 import { asyncErrorOf, fixture } from "./helpers";
 
 describe("a directory source", async () => {
@@ -96,6 +98,32 @@ describe("load errors", () => {
     ["an escape sequence", "h1,\u001b[31mred", `host name "\\u001b[31mred" contains a control character`],
   ])("rejects a host list with %s in a name, showing it escaped", async (_, source, message) => {
     expect(await asyncErrorOf(() => loadInventory([source]))).toBe(message);
+  });
+
+  it.each(["group_vars/web.yml", "group_vars/web/10-main.yml", "host_vars/h1"])("rejects %s as a symbolic link to nothing", async (entry) => {
+    const dir = tempDir("tsplay-dangling-");
+    writeFileSync(join(dir, "hosts"), "[web]\nh1\n");
+    mkdirSync(join(dir, entry, ".."), { recursive: true });
+    symlinkSync("gone.yml", join(dir, entry));
+    expect(await asyncErrorOf(() => loadInventory([join(dir, "hosts")]))).toBe(
+      `${join(dir, entry)}: is a symbolic link to 'gone.yml', which does not exist`,
+    );
+  });
+
+  it("rejects a symbolic link to nothing in a directory source", async () => {
+    const dir = tempDir("tsplay-dangling-");
+    writeFileSync(join(dir, "01-hosts"), "h1\n");
+    symlinkSync("gone.ini", join(dir, "02-more"));
+    expect(await asyncErrorOf(() => loadInventory([dir]))).toBe(`${join(dir, "02-more")}: is a symbolic link to 'gone.ini', which does not exist`);
+  });
+
+  it("reads a YAML error in a vars file as one line naming the file and line", async () => {
+    const dir = tempDir("tsplay-badvars-");
+    writeFileSync(join(dir, "hosts"), "[web]\nh1\n");
+    mkdirSync(join(dir, "group_vars"));
+    writeFileSync(join(dir, "group_vars", "all.yml"), "a: 1\nb: [1, 2\nc: 3\n");
+    const message = await asyncErrorOf(() => loadInventory([join(dir, "hosts")]));
+    expect(message).toMatch(new RegExp(`^${join(dir, "group_vars", "all.yml")}:\\d+: invalid YAML: [^\\n]+$`));
   });
 
   it("rejects a vars file that is not a mapping", async () => {
