@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InventoryError } from "../../engine/inventory";
+import { MAX_RANGE_HOSTS } from "../../engine/inventory/host-range";
 import { errorOf, fromIni } from "./helpers";
 
 describe("INI inventory", () => {
@@ -200,6 +201,16 @@ describe("INI errors name the file and line and say what to fix", () => {
     ["a host name with a NUL byte", "h\u0000", `inventory/hosts:1: host name "h\\u0000" contains a control character`],
     ["a host name with DEL", "h\u007f", `inventory/hosts:1: host name "h\\u007f" contains a control character`],
     [
+      "a range making more hosts than the limit",
+      "web[1:2000000]",
+      "inventory/hosts:1: bad host range in 'web[1:2000000]': it expands to 2000000 hosts, more than the 100000 one host name may make (split it into several)",
+    ],
+    [
+      "nested ranges whose product is over the limit",
+      "r[1:400]-n[001:400]",
+      "inventory/hosts:1: bad host range in 'r[1:400]-n[001:400]': it expands to 160000 hosts, more than the 100000 one host name may make (split it into several)",
+    ],
+    [
       "a loop of children",
       "[a:children]\nb\n[b:children]\na",
       "inventory/hosts:4: making 'a' a child of 'b' would make a loop of groups",
@@ -209,6 +220,16 @@ describe("INI errors name the file and line and say what to fix", () => {
     const actual = errorOf(() => fromIni(text));
     expect(actual).toBe(message);
     expect(actual).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/); // one line, and nothing a terminal would act on
+  });
+
+  it("refuses an oversized range at once, without expanding it", () => {
+    const started = performance.now();
+    errorOf(() => fromIni("web[1:999999999999]"));
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("expands a range of exactly the limit", () => {
+    expect(fromIni(`[web]\nw[1:${MAX_RANGE_HOSTS}]`).hostsIn("web")).toHaveLength(MAX_RANGE_HOSTS);
   });
 
   it("throws InventoryError carrying the file and line", () => {
