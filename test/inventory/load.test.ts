@@ -61,6 +61,24 @@ describe("file sources", () => {
   });
 });
 
+describe("size", () => {
+  // a guard against a lookup on disk for each host, not a benchmark: this took about 30 s that way
+  it("loads 100000 hosts with group_vars/ and host_vars/ beside them in well under 10 s", async () => {
+    const dir = tempDir("tsplay-big-");
+    writeFileSync(join(dir, "hosts"), "[web]\nw[1:100000]\n");
+    mkdirSync(join(dir, "group_vars"));
+    writeFileSync(join(dir, "group_vars", "web.yml"), "x: 1\n");
+    mkdirSync(join(dir, "host_vars"));
+    writeFileSync(join(dir, "host_vars", "w5.yml"), "role: db\n");
+    const started = performance.now();
+    const inv = await loadInventory([join(dir, "hosts")]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(inv.hosts.size).toBe(100_000);
+    expect(inv.varsFor("w5")).toMatchObject({ x: 1, role: "db" });
+    expect(inv.varsFor("w6")).not.toHaveProperty("role");
+  });
+});
+
 describe("literal host lists", () => {
   it.each([
     ["localhost", ["localhost"]],
