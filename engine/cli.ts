@@ -3,13 +3,11 @@
  * `tsplay new role|playbook NAME` scaffolds instead (a playbook is a .ts file, never "new").
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { connectionFactory } from "./connections/open";
 import { describeError } from "./errors";
 import { RunEventBus } from "./events";
-import type { Vars } from "./host-context";
+import { loadExtraVars } from "./extra-vars";
 import { loadInventory } from "./inventory";
 import { loadPlaybook } from "./load-playbook";
 import { attachJsonOutput } from "./output/json";
@@ -18,23 +16,10 @@ import { readSecret } from "./read-secret";
 import { listHosts, listTags, listTasks } from "./run/listing";
 import { EXIT, runPlaybook } from "./run/playbook-runner";
 import { defaultSettings } from "./run/settings";
-import { parseExtraVar } from "./vars";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
-
-function extraVars(values: string[]): Vars {
-  return Object.assign(
-    {},
-    ...values.map((value) => {
-      if (!value.startsWith("@")) return parseExtraVar(value);
-      const parsed: unknown = parseYaml(readFileSync(value.slice(1), "utf8"));
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`-e ${value}: the file must hold a mapping`);
-      return parsed as Vars;
-    }),
-  );
-}
 
 function program(): Command {
   return new Command("tsplay")
@@ -123,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       skipTags: opts.skipTags,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars),
+      extraVars: loadExtraVars(opts.extraVars),
       startAtTask: opts.startAtTask,
       forceHandlers: opts.forceHandlers,
       playbookDir: dirname(resolve(file)),

@@ -1,6 +1,7 @@
 /** A directory given as an inventory source: every inventory file in it, subdirectories included, in name order. */
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { statEntry } from "./dir-entry";
 import type { Inventory } from "./inventory";
 import { parseInventoryFile } from "./inventory-file";
 
@@ -11,8 +12,8 @@ export async function parseDirectory(inv: Inventory, dir: string): Promise<void>
   for (const name of (await readdir(dir)).sort()) {
     if (IGNORED.test(name)) continue;
     const path = join(dir, name);
-    const info = await stat(path);
-    if (info.isDirectory()) await parseDirectory(inv, path);
-    else if (info.isFile()) await parseInventoryFile(inv, path);
+    const info = await statEntry(path);
+    if (info?.isDirectory()) await parseDirectory(inv, path);
+    else if (info?.isFile()) await parseInventoryFile(inv, path);
   }
 }

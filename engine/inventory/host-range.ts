@@ -40,11 +40,41 @@ export function expandHostPattern(text: string): HostDefinition {
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
+/**
+ * The most hosts one name may expand to. Large fleets have tens of thousands of hosts; a name that
+ * expands further is almost surely a typo (one 0 too many), and expanding it would hang the run.
+ */
+export const MAX_RANGE_HOSTS = 100_000;
+
+const RANGE = /^([^[]*)\[([^\]]*:[^\]]*)\](.*)$/;
+
+/** One `[start:end:step]` of a name, read but not expanded. */
+interface Range {
+  count: number;
+  items(): string[];
+}
+
 /** Expands every `[start:end]` or `[start:end:step]` range; numbers keep the zero padding of `start`. */
 export function expandRanges(name: string): string[] {
-  const m = /^([^[]*)\[([^\]]*:[^\]]*)\](.*)$/.exec(name);
-  if (!m) return [name];
-  const [, head, range, tail] = m;
+  // left to right, as Ansible reads them: the first '[' of what is left must open a range, else the rest is literal
+  const pieces: (string | Range)[] = [];
+  let rest = name;
+  for (let m = RANGE.exec(rest); m; m = RANGE.exec(rest)) {
+    pieces.push(m[1], readRange(name, m[2]));
+    rest = m[3];
+  }
+  pieces.push(rest);
+  // counted before anything is expanded: web[1:2000000] must fail at once, not after making two million names
+  const count = pieces.reduce((n, p) => (typeof p === "string" ? n : n * p.count), 1);
+  if (count > MAX_RANGE_HOSTS) {
+    throw rangeError(name, `it expands to ${count} hosts, more than the ${MAX_RANGE_HOSTS} one host name may make (split it into several)`);
+  }
+  let names = [""];
+  for (const p of pieces) names = typeof p === "string" ? names.map((n) => n + p) : names.flatMap((n) => p.items().map((item) => n + item));
+  return names;
+}
+
+function readRange(name: string, range: string): Range {
   const parts = range.split(":");
   if (parts.length > 3) throw rangeError(name, "expected [start:end] or [start:end:step]");
   const [start = "", end = "", stepText = "1"] = parts;
@@ -52,22 +82,29 @@ export function expandRanges(name: string): string[] {
   if (end === "") throw rangeError(name, "the range has no end");
   if (!/^\d+$/.test(stepText) || Number(stepText) < 1) throw rangeError(name, `step '${stepText}' must be a positive whole number`);
   const step = Number(stepText);
-  let items: string[];
   if (/^\d+$/.test(from) && /^\d+$/.test(end)) {
     const width = from.length > 1 && from.startsWith("0") ? from.length : 0;
     if (width && end.length !== width) throw rangeError(name, `'${from}' and '${end}' must have the same number of digits`);
     if (Number(from) > Number(end)) throw rangeError(name, `start ${from} is after end ${end}`);
-    items = [];
-    for (let i = Number(from); i <= Number(end); i += step) items.push(String(i).padStart(width, "0"));
-  } else if (/^[a-zA-Z]$/.test(from) && /^[a-zA-Z]$/.test(end)) {
+    return stepped(Number(from), Number(end), step, (i) => String(i).padStart(width, "0"));
+  }
+  if (/^[a-zA-Z]$/.test(from) && /^[a-zA-Z]$/.test(end)) {
     const [a, b] = [LETTERS.indexOf(from), LETTERS.indexOf(end)];
     if (a > b) throw rangeError(name, `start '${from}' is after end '${end}'`);
-    items = [];
-    for (let i = a; i <= b; i += step) items.push(LETTERS[i]);
-  } else {
-    throw rangeError(name, "start and end must both be numbers or both be single letters");
+    return stepped(a, b, step, (i) => LETTERS[i]);
   }
-  return items.flatMap((item) => expandRanges(head + item + tail));
+  throw rangeError(name, "start and end must both be numbers or both be single letters");
+}
+
+function stepped(from: number, to: number, step: number, item: (i: number) => string): Range {
+  return {
+    count: Math.floor((to - from) / step) + 1,
+    items: () => {
+      const items: string[] = [];
+      for (let i = from; i <= to; i += step) items.push(item(i));
+      return items;
+    },
+  };
 }
 
 function rangeError(name: string, why: string): InventoryError {

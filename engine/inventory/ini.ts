@@ -9,6 +9,7 @@
  * as Ansible's INI plugin does: 5 -> 5, True -> true, true -> "true", "a b" -> "a b".
  * Comments: lines starting with # or ;, and an unquoted # on a host line.
  */
+import { checkConnectionVar, SECRET_VARIABLES } from "./connection-vars";
 import { atLine, InventoryError } from "./errors";
 import { expandHostPattern } from "./host-range";
 import type { Inventory, Vars } from "./inventory";
@@ -50,12 +51,14 @@ export function parseIni(inv: Inventory, text: string, file: string, source?: st
       } else if (kind === "vars") {
         const eq = line.indexOf("=");
         const key = line.slice(0, Math.max(eq, 0)).trim();
-        if (eq < 0 || key === "") throw new InventoryError(`cannot parse '${line}' (expected: key=value in [${group}:vars])`);
-        inv.groups.get(group)!.vars[key] = pythonLiteral(line.slice(eq + 1).trim());
+        if (eq < 0 || key === "") throw new InventoryError(`cannot parse ${quoted(line)} (expected: key=value in [${group}:vars])`);
+        const value = pythonLiteral(line.slice(eq + 1).trim());
+        checkConnectionVar(key, value);
+        inv.groups.get(group)!.vars[key] = value;
       } else {
         const child = GROUP_NAME.exec(line)?.[1];
         if (child === undefined) {
-          throw new InventoryError(`cannot parse '${line}' (expected: one group name per line in [${group}:children])`);
+          throw new InventoryError(`cannot parse ${quoted(line)} (expected: one group name per line in [${group}:children])`);
         }
         if (inv.groups.has(child)) inv.addChild(group, child);
         else addPending(pending, child, { line: index + 1, kind: "children", parents: [group] });
@@ -102,7 +105,7 @@ function addHostLine(inv: Inventory, line: string, group: string, source: string
   try {
     words = shlexSplit(line);
   } catch (e) {
-    throw new InventoryError(`cannot parse '${line}' (${(e as Error).message}; ${HOST_LINE})`);
+    throw new InventoryError(`cannot parse ${quoted(line)} (${(e as Error).message}; ${HOST_LINE})`);
   }
   if (words.length === 0) return;
   const [pattern, ...assignments] = words;
@@ -110,17 +113,32 @@ function addHostLine(inv: Inventory, line: string, group: string, source: string
     const where = group === "ungrouped" ? "hosts before the first section" : `[${group}] lists hosts`;
     const varsSection = group === "ungrouped" ? "all" : group;
     throw new InventoryError(
-      `cannot parse '${line}': '${pattern}' looks like a variable, but ${where} (${HOST_LINE}; put group variables under [${varsSection}:vars])`,
+      `cannot parse ${quoted(line)}: ${quoted(pattern)} looks like a variable, but ${where} (${HOST_LINE}; put group variables under [${varsSection}:vars])`,
     );
   }
   if (pattern === "---") throw new InventoryError(`'---' starts a YAML document: name a YAML inventory *.yml or *.yaml`);
   const vars: Vars = {};
   const { names, port } = expandHostPattern(pattern);
   if (port !== undefined) vars.ansible_port = port;
+  const seen = new Set<string>();
   for (const assignment of assignments) {
     const eq = assignment.indexOf("=");
-    if (eq <= 0) throw new InventoryError(`cannot parse '${line}' (${HOST_LINE})`);
-    vars[assignment.slice(0, eq)] = pythonLiteral(assignment.slice(eq + 1));
+    if (eq <= 0) throw new InventoryError(`cannot parse ${quoted(line)} (${HOST_LINE})`);
+    const key = assignment.slice(0, eq);
+    // the second value would silently win; the line itself is not quoted, as it may hold a password
+    if (seen.has(key)) throw new InventoryError(`'${pattern}' sets '${key}' twice on one line (keep one)`);
+    seen.add(key);
+    const value = pythonLiteral(assignment.slice(eq + 1));
+    checkConnectionVar(key, value);
+    vars[key] = value;
   }
   for (const name of names) Object.assign(inv.addHost(name, group, source).vars, structuredClone(vars));
+}
+
+/** From a password variable's name to the end of the line; longest names first, so the whole name is kept. */
+const SECRET_TAIL = new RegExp(`(${[...SECRET_VARIABLES].sort((a, b) => b.length - a.length).join("|")})(\\s*=)?.*$`);
+
+/** The text in quotes for a message, cut after a password variable's name: error output ends up in logs and CI output. */
+function quoted(text: string): string {
+  return `'${text.replace(SECRET_TAIL, "$1$2...")}'`;
 }

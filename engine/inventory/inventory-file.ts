@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { parseIni } from "./ini";
 import type { Inventory } from "./inventory";
-import { isPlainObject, parseYamlInventory } from "./yaml";
-import { parse } from "yaml";
+import { parseYamlInventory } from "./yaml";
+import { isAlias, isMap, isScalar, parseDocument } from "yaml";
 
 export type InventoryFormat = "ini" | "yaml";
 
@@ -16,12 +16,12 @@ export function detectFormat(file: string, text: string): InventoryFormat {
   const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#") && !l.startsWith(";"));
   if (first === undefined || first.startsWith("[")) return "ini";
   if (first === "---" || /^[^\s=]+:\s*(#.*)?$/.test(first)) return "yaml"; // `all:` on its own line
-  try {
-    const data: unknown = parse(text, { version: "1.1" });
-    return isPlainObject(data) && Object.values(data).every((v) => v === null || isPlainObject(v)) ? "yaml" : "ini";
-  } catch {
-    return "ini";
-  }
+  // the shape is read from the parsed nodes, not from their values: making values would expand an alias bomb
+  const doc = parseDocument(text, { version: "1.1" });
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return "ini";
+  const isGroup = (node: unknown): boolean =>
+    node === null || isMap(node) || (isScalar(node) && node.value === null) || (isAlias(node) && isMap(node.resolve(doc)));
+  return doc.contents.items.every((pair) => isGroup(pair.value)) ? "yaml" : "ini";
 }
 
 export async function parseInventoryFile(inv: Inventory, file: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** The inventory model: hosts, groups, and the queries the engine asks of them. */
 import { dirname } from "node:path";
-import { InventoryError } from "./errors";
+import { CONTROL_CHARACTER, InventoryError } from "./errors";
 import { selectHosts } from "./pattern";
 
 export type Vars = Record<string, unknown>;
@@ -36,6 +36,10 @@ export class Inventory {
   readonly groups = new Map<string, InventoryGroup>();
   /** Ansible's implicit localhost: not in any group, but it gets the vars of 'all' */
   private readonly implicit = new Map<string, InventoryHost>();
+  /** host -> groups listing it directly, beside each group's ordered list: adding a host stays O(1) in a group of 40000 */
+  private readonly directGroups = new Map<string, Set<string>>();
+  /** group -> its parent groups, the other way round from `children` */
+  private readonly parents = new Map<string, Set<string>>();
 
   constructor() {
     this.addGroup("all");
@@ -47,7 +51,10 @@ export class Inventory {
 
   addGroup(name: string): InventoryGroup {
     let group = this.groups.get(name);
-    if (!group) this.groups.set(name, (group = { name, hosts: [], children: [], vars: {}, dirVars: {} }));
+    if (!group) {
+      this.groups.set(name, (group = { name, hosts: [], children: [], vars: {}, dirVars: {} }));
+      this.parents.set(name, new Set());
+    }
     return group;
   }
 
@@ -55,13 +62,17 @@ export class Inventory {
   addHost(name: string, group?: string, source?: string): InventoryHost {
     let host = this.hosts.get(name);
     if (!host) {
+      // a name is printed in every line of output about its host: a control character would garble or drive the terminal
+      if (CONTROL_CHARACTER.test(name)) throw new InventoryError(`host name ${JSON.stringify(name)} contains a control character`);
       host = { name, vars: {}, dirVars: {} };
       if (source !== undefined) host.source = source;
       this.hosts.set(name, host);
+      this.directGroups.set(name, new Set());
     }
-    if (group !== undefined) {
-      const members = this.addGroup(group).hosts;
-      if (!members.includes(name)) members.push(name);
+    const groups = this.directGroups.get(name)!;
+    if (group !== undefined && !groups.has(group)) {
+      this.addGroup(group).hosts.push(name);
+      groups.add(group);
     }
     return host;
   }
@@ -72,18 +83,31 @@ export class Inventory {
     }
     const children = this.addGroup(parent).children;
     this.addGroup(child);
-    if (!children.includes(child)) children.push(child);
+    const parents = this.parents.get(child)!;
+    if (!parents.has(parent)) {
+      children.push(child);
+      parents.add(parent);
+    }
   }
 
   /** After parsing, as Ansible does: groups without a parent become children of 'all'; 'ungrouped' holds exactly the hosts in no other group. */
   reconcile(): void {
     const all = this.groups.get("all")!;
+    for (const [name, parents] of this.parents) {
+      if (name !== "all" && parents.size === 0) {
+        all.children.push(name);
+        parents.add("all");
+      }
+    }
     const ungrouped = this.groups.get("ungrouped")!;
-    const withParent = new Set([...this.groups.values()].flatMap((g) => g.children));
-    for (const name of this.groups.keys()) if (name !== "all" && !withParent.has(name)) all.children.push(name);
-    const grouped = new Set<string>();
-    for (const g of this.groups.values()) if (g !== all && g !== ungrouped) g.hosts.forEach((h) => grouped.add(h));
-    ungrouped.hosts = [...this.hosts.keys()].filter((h) => !grouped.has(h));
+    ungrouped.hosts = [];
+    for (const [host, groups] of this.directGroups) {
+      groups.delete("ungrouped");
+      if (groups.size === (groups.has("all") ? 1 : 0)) {
+        ungrouped.hosts.push(host);
+        groups.add("ungrouped");
+      }
+    }
   }
 
   /** The host a name means: an inventory host, else for a localhost name the inventory's localhost-like host or the implicit localhost. */
@@ -104,6 +128,11 @@ export class Inventory {
     return this.implicit.get(host.name) === host;
   }
 
+  /** The implicit localhosts made so far (by host_vars/localhost* or by use). */
+  implicitHosts(): InventoryHost[] {
+    return [...this.implicit.values()];
+  }
+
   // ---- queries ----
 
   /** Every group the host belongs to, directly or through children, 'all' included, ordered as Ansible applies their vars: by depth from 'all' (shallow first), then ansible_group_priority, then name. */
@@ -111,15 +140,14 @@ export class Inventory {
     const host = this.resolveHost(hostName);
     if (!host) throw new InventoryError(`unknown host '${hostName}'`);
     if (this.isImplicit(host)) return ["all"];
-    const parents = this.parentMap();
     const found = new Set<string>(["all"]);
     const visit = (g: string) => {
       if (found.has(g)) return;
       found.add(g);
-      parents.get(g)?.forEach(visit);
+      this.parents.get(g)?.forEach(visit);
     };
-    for (const g of this.groups.values()) if (g.hosts.includes(host.name)) visit(g.name);
-    const depth = this.depths(parents);
+    this.directGroups.get(host.name)?.forEach(visit);
+    const depth = this.depths();
     const priority = (g: string) => {
       const p = Number(this.groups.get(g)!.vars.ansible_group_priority ?? 1);
       return Number.isFinite(p) ? p : 1;
@@ -176,23 +204,15 @@ export class Inventory {
 
   // ---- internals ----
 
-  private parentMap(): Map<string, string[]> {
-    const parents = new Map<string, string[]>();
-    for (const g of this.groups.values()) {
-      for (const c of g.children) parents.set(c, [...(parents.get(c) ?? []), g.name]);
-    }
-    return parents;
-  }
-
   /** depth = the longest path of children from 'all' (Ansible keeps the deepest) */
-  private depths(parents: Map<string, string[]>): (group: string) => number {
+  private depths(): (group: string) => number {
     const memo = new Map<string, number>();
     const depth = (g: string): number => {
       if (g === "all") return 0;
       let d = memo.get(g);
       if (d === undefined) {
         memo.set(g, 1); // guards against loops made by hand
-        d = 1 + Math.max(0, ...(parents.get(g) ?? []).map(depth));
+        d = 1 + Math.max(0, ...[...(this.parents.get(g) ?? [])].map(depth));
         memo.set(g, d);
       }
       return d;

@@ -1,6 +1,7 @@
-/** loadInventory: the -i sources, merged in order, then group_vars/ and host_vars/ beside them. */
+/** loadInventory: the -i sources, merged in order, then group_vars/ and host_vars/ beside them, then each host's connection settings checked. */
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { checkHostConnections } from "./connection-vars";
 import { parseDirectory } from "./directory";
 import { InventoryError } from "./errors";
 import { isHostList, parseHostList } from "./host-list";
@@ -33,5 +34,6 @@ export async function loadInventory(sources: string[]): Promise<Inventory> {
   }
   inv.reconcile();
   for (const dir of varsDirs) await loadVarsDirs(inv, dir);
+  checkHostConnections(inv);
   return inv;
 }

@@ -3,18 +3,27 @@
  * For a group or host NAME the first that exists of NAME (a file, or a directory of files read in
  * name order, recursively), NAME.yml, NAME.yaml, NAME.json. Each must hold a YAML mapping.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { InventoryError } from "./errors";
+import { checkConnectionVar } from "./connection-vars";
+import { statEntry } from "./dir-entry";
+import { atLine, InventoryError } from "./errors";
 import { LOCALHOST_NAMES, type Inventory, type Vars } from "./inventory";
-import { describe, isPlainObject, readYaml } from "./yaml";
+import { describe, isPlainObject } from "./yaml";
+import { readYaml } from "./yaml-text";
 
 const EXTENSIONS = [".yml", ".yaml", ".json"];
 
+/** A group_vars/ or host_vars/ directory with the names in it, listed once: a lookup on disk for each of 100000 hosts takes half a minute. */
+interface VarsDir {
+  path: string;
+  names: Set<string>;
+}
+
 export async function loadVarsDirs(inv: Inventory, basedir: string): Promise<void> {
-  const groupVars = join(basedir, "group_vars");
+  const groupVars = await openVarsDir(join(basedir, "group_vars"));
   for (const group of inv.groups.values()) Object.assign(group.dirVars, await varsFor(groupVars, group.name));
-  const hostVars = join(basedir, "host_vars");
+  const hostVars = await openVarsDir(join(basedir, "host_vars"));
   for (const host of inv.hosts.values()) Object.assign(host.dirVars, await varsFor(hostVars, host.name));
   for (const name of LOCALHOST_NAMES) {
     if (inv.hosts.has(name)) continue;
@@ -23,16 +32,22 @@ export async function loadVarsDirs(inv: Inventory, basedir: string): Promise<voi
   }
 }
 
-async function varsFor(dir: string, name: string): Promise<Vars> {
+async function openVarsDir(path: string): Promise<VarsDir> {
+  const info = await statEntry(path);
+  return { path, names: new Set(info?.isDirectory() ? await readdir(path) : []) };
+}
+
+async function varsFor(dir: VarsDir, name: string): Promise<Vars> {
   const vars: Vars = {};
   for (const file of await filesFor(dir, name)) Object.assign(vars, await readVarsFile(file));
   return vars;
 }
 
-async function filesFor(dir: string, name: string): Promise<string[]> {
+async function filesFor(dir: VarsDir, name: string): Promise<string[]> {
   for (const ext of ["", ...EXTENSIONS]) {
-    const path = join(dir, name + ext);
-    const info = await stat(path).catch(() => undefined);
+    if (!dir.names.has(name + ext)) continue;
+    const path = join(dir.path, name + ext);
+    const info = await statEntry(path);
     if (info?.isDirectory()) return filesIn(path);
     if (info?.isFile()) return [path];
   }
@@ -45,7 +60,8 @@ async function filesIn(dir: string): Promise<string[]> {
     if (name.startsWith(".") || name.endsWith("~")) continue;
     const path = join(dir, name);
     const ext = extname(name);
-    const info = await stat(path);
+    const info = await statEntry(path);
+    if (!info) continue; // removed while we read the directory
     if (info.isDirectory() && ext === "") found.push(...(await filesIn(path)));
     else if (info.isFile() && (ext === "" || EXTENSIONS.includes(ext))) found.push(path);
   }
@@ -53,8 +69,9 @@ async function filesIn(dir: string): Promise<string[]> {
 }
 
 async function readVarsFile(file: string): Promise<Vars> {
-  const { data } = readYaml(await readFile(file, "utf8"), file);
+  const { data, lineOf } = readYaml(await readFile(file, "utf8"), file);
   if (data === null || data === undefined) return {};
   if (!isPlainObject(data)) throw new InventoryError(`expected a mapping of variable names to values, got ${describe(data)}`, { file });
+  for (const [key, value] of Object.entries(data)) atLine(file, lineOf([key]), () => checkConnectionVar(key, value));
   return data;
 }

@@ -7,41 +7,11 @@
  *       etcd: { hosts: { etcd1: null }, children: { ... } }
  * Top-level keys are groups. YAML 1.1, as Ansible reads it: yes/no/on/off are booleans.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { checkConnectionVar } from "./connection-vars";
 import { atLine, InventoryError } from "./errors";
 import { expandHostPattern } from "./host-range";
 import type { Inventory, Vars } from "./inventory";
-
-/** Parsed YAML with a way back from a key path to its line, for error messages. */
-export interface YamlText {
-  data: unknown;
-  lineOf(path: string[]): number | undefined;
-}
-
-export function readYaml(text: string, file: string): YamlText {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { version: "1.1", lineCounter: lines });
-  const error = doc.errors[0];
-  if (error) {
-    const line = error.linePos?.[0].line;
-    throw new InventoryError(`invalid YAML: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, { file, line });
-  }
-  return { data: doc.toJS({ maxAliasCount: 1000 }), lineOf: (path) => lineOfPath(doc, lines, path) };
-}
-
-function lineOfPath(doc: Document, lines: LineCounter, path: string[]): number | undefined {
-  let node: unknown = doc.contents;
-  let line: number | undefined;
-  for (const key of path) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
-    const range = isScalar(pair?.key) ? pair.key.range : undefined;
-    if (!pair || !range) break;
-    line = lines.linePos(range[0]).line;
-    node = pair.value;
-  }
-  return line;
-}
+import { readYaml } from "./yaml-text";
 
 export function isPlainObject(value: unknown): value is Vars {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -57,6 +27,9 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
   const yaml = readYaml(text, file);
   const fail = (message: string, path: string[]): never => {
     throw new InventoryError(message, { file, line: yaml.lineOf(path) });
+  };
+  const checkVars = (vars: Vars, path: string[]) => {
+    for (const [key, value] of Object.entries(vars)) atLine(file, yaml.lineOf([...path, key]), () => checkConnectionVar(key, value));
   };
   if (yaml.data === null || yaml.data === undefined) return;
   if (!isPlainObject(yaml.data)) return fail(`expected a mapping of group names at the top level, got ${describe(yaml.data)}`, []);
@@ -78,8 +51,10 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
         return fail(`unexpected key '${key}' in group '${name}' (expected hosts:, children: or vars:; hosts go under hosts:)`, at);
       }
       if (!isPlainObject(value)) return fail(`'${key}' of group '${name}' must be a mapping, got ${describe(value)}`, at);
-      if (key === "vars") Object.assign(inv.groups.get(name)!.vars, value);
-      else if (key === "children") {
+      if (key === "vars") {
+        checkVars(value, at);
+        Object.assign(inv.groups.get(name)!.vars, value);
+      } else if (key === "children") {
         for (const [child, childData] of Object.entries(value)) {
           parseGroup(child, childData, [...at, child]);
           atLine(file, yaml.lineOf([...at, child]), () => inv.addChild(name, child));
@@ -90,12 +65,15 @@ export function parseYamlInventory(inv: Inventory, text: string, file: string, s
           if (hostVars !== null && !isPlainObject(hostVars)) {
             return fail(`host '${pattern}' in group '${name}' must map to its variables or to nothing, got ${describe(hostVars)}`, hostAt);
           }
-          const { names, port } = atLine(file, yaml.lineOf(hostAt), () => expandHostPattern(pattern));
-          for (const host of names) {
-            const vars = inv.addHost(host, name, source).vars;
-            if (port !== undefined) vars.ansible_port = port;
-            Object.assign(vars, structuredClone(hostVars ?? {}));
-          }
+          checkVars(hostVars ?? {}, hostAt);
+          atLine(file, yaml.lineOf(hostAt), () => {
+            const { names, port } = expandHostPattern(pattern);
+            for (const host of names) {
+              const vars = inv.addHost(host, name, source).vars;
+              if (port !== undefined) vars.ansible_port = port;
+              Object.assign(vars, structuredClone(hostVars ?? {}));
+            }
+          });
         }
       }
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InventoryError } from "../../engine/inventory";
+import { MAX_RANGE_HOSTS } from "../../engine/inventory/host-range";
 import { errorOf, fromIni } from "./helpers";
 
 describe("INI inventory", () => {
@@ -195,6 +196,20 @@ describe("INI errors name the file and line and say what to fix", () => {
     ["a host ending in ':'", "web1:", "inventory/hosts:1: host 'web1:' ends in ':' (a ':' after a host name must be followed by a port)"],
     ["a port out of range", "web1:70000", "inventory/hosts:1: port 70000 of host 'web1' is not between 1 and 65535"],
     ["a YAML document", "---\nall:", "inventory/hosts:1: '---' starts a YAML document: name a YAML inventory *.yml or *.yaml"],
+    ["a key given twice on a host line", "[web]\nh1 a=1 b=2 a=2", "inventory/hosts:2: 'h1' sets 'a' twice on one line (keep one)"],
+    ["a host name with a control character", "[web]\nh\u0001x", `inventory/hosts:2: host name "h\\u0001x" contains a control character`],
+    ["a host name with a NUL byte", "h\u0000", `inventory/hosts:1: host name "h\\u0000" contains a control character`],
+    ["a host name with DEL", "h\u007f", `inventory/hosts:1: host name "h\\u007f" contains a control character`],
+    [
+      "a range making more hosts than the limit",
+      "web[1:2000000]",
+      "inventory/hosts:1: bad host range in 'web[1:2000000]': it expands to 2000000 hosts, more than the 100000 one host name may make (split it into several)",
+    ],
+    [
+      "nested ranges whose product is over the limit",
+      "r[1:400]-n[001:400]",
+      "inventory/hosts:1: bad host range in 'r[1:400]-n[001:400]': it expands to 160000 hosts, more than the 100000 one host name may make (split it into several)",
+    ],
     [
       "a loop of children",
       "[a:children]\nb\n[b:children]\na",
@@ -202,7 +217,19 @@ describe("INI errors name the file and line and say what to fix", () => {
     ],
   ];
   it.each(cases)("%s", (_, text, message) => {
-    expect(errorOf(() => fromIni(text))).toBe(message);
+    const actual = errorOf(() => fromIni(text));
+    expect(actual).toBe(message);
+    expect(actual).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/); // one line, and nothing a terminal would act on
+  });
+
+  it("refuses an oversized range at once, without expanding it", () => {
+    const started = performance.now();
+    errorOf(() => fromIni("web[1:999999999999]"));
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("expands a range of exactly the limit", () => {
+    expect(fromIni(`[web]\nw[1:${MAX_RANGE_HOSTS}]`).hostsIn("web")).toHaveLength(MAX_RANGE_HOSTS);
   });
 
   it("throws InventoryError carrying the file and line", () => {

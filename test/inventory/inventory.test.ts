@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Inventory } from "../../engine/inventory";
-import { errorOf, fromIni } from "./helpers";
+import { errorOf, fromIni, fromYaml } from "./helpers";
 
 describe("implicit groups", () => {
   it("always has 'all' and 'ungrouped', even when empty", () => {
@@ -182,5 +182,33 @@ describe("implicit localhost", () => {
     const withLocal = fromIni(`127.0.0.1 x=1`);
     expect(withLocal.resolveHost("localhost")!.name).toBe("127.0.0.1");
     expect(withLocal.varsFor("localhost")).toEqual({ x: 1 });
+  });
+});
+
+describe("size", () => {
+  // a guard against O(n²) membership checks, not a benchmark: these took about 30 s each when every add searched the group's list
+  it("loads 40000 hosts in one group, INI and YAML, and finds their groups, in well under 5 s", () => {
+    const started = performance.now();
+    const names = Array.from({ length: 40_000 }, (_, i) => `h${i}`);
+    const ini = fromIni(`[web]\n${names.join("\n")}\n[db]\n${names.slice(0, 3).join("\n")}`);
+    const yaml = fromYaml(`web:\n  hosts:\n${names.map((n) => `    ${n}:\n`).join("")}`);
+    for (const inv of [ini, yaml]) {
+      expect(inv.hostsIn("web")).toHaveLength(40_000);
+      for (const name of names) inv.groupsOf(name);
+    }
+    expect(ini.groupsOf("h1")).toEqual(["all", "db", "web"]);
+    expect(ini.groups.get("ungrouped")!.hosts).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it("adds a host to a group once, however often it is listed", () => {
+    const inv = new Inventory();
+    for (let i = 0; i < 3; i++) inv.addHost("h1", "web");
+    inv.addChild("all", "web");
+    inv.addChild("all", "web");
+    inv.reconcile();
+    expect(inv.groups.get("web")!.hosts).toEqual(["h1"]);
+    expect(inv.groups.get("all")!.children).toEqual(["ungrouped", "web"]);
+    expect(inv.groupsOf("h1")).toEqual(["all", "web"]);
   });
 });

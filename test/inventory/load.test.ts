@@ -1,6 +1,8 @@
-import { relative } from "node:path";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InventoryError, loadInventory } from "../../engine/inventory";
+import { tempDir } from "../temp-dir";
 import { asyncErrorOf, fixture } from "./helpers";
 
 describe("a directory source", async () => {
@@ -59,6 +61,24 @@ describe("file sources", () => {
   });
 });
 
+describe("size", () => {
+  // a guard against a lookup on disk for each host, not a benchmark: this took about 30 s that way
+  it("loads 100000 hosts with group_vars/ and host_vars/ beside them in well under 10 s", async () => {
+    const dir = tempDir("tsplay-big-");
+    writeFileSync(join(dir, "hosts"), "[web]\nw[1:100000]\n");
+    mkdirSync(join(dir, "group_vars"));
+    writeFileSync(join(dir, "group_vars", "web.yml"), "x: 1\n");
+    mkdirSync(join(dir, "host_vars"));
+    writeFileSync(join(dir, "host_vars", "w5.yml"), "role: db\n");
+    const started = performance.now();
+    const inv = await loadInventory([join(dir, "hosts")]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(inv.hosts.size).toBe(100_000);
+    expect(inv.varsFor("w5")).toMatchObject({ x: 1, role: "db" });
+    expect(inv.varsFor("w6")).not.toHaveProperty("role");
+  });
+});
+
 describe("literal host lists", () => {
   it.each([
     ["localhost", ["localhost"]],
@@ -88,6 +108,40 @@ describe("load errors", () => {
     const error = await loadInventory([source]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InventoryError);
     expect((error as Error).message).toBe(`${source}:4: cannot parse 'web2 port=80 oops' (expected: HOST [key=value ...])`);
+  });
+
+  it.each([
+    ["a control character", "h1,h\u0001,", `host name "h\\u0001" contains a control character`],
+    ["a NUL byte", "h1,h\u0000x", `host name "h\\u0000x" contains a control character`],
+    ["an escape sequence", "h1,\u001b[31mred", `host name "\\u001b[31mred" contains a control character`],
+  ])("rejects a host list with %s in a name, showing it escaped", async (_, source, message) => {
+    expect(await asyncErrorOf(() => loadInventory([source]))).toBe(message);
+  });
+
+  it.each(["group_vars/web.yml", "group_vars/web/10-main.yml", "host_vars/h1"])("rejects %s as a symbolic link to nothing", async (entry) => {
+    const dir = tempDir("tsplay-dangling-");
+    writeFileSync(join(dir, "hosts"), "[web]\nh1\n");
+    mkdirSync(join(dir, entry, ".."), { recursive: true });
+    symlinkSync("gone.yml", join(dir, entry));
+    expect(await asyncErrorOf(() => loadInventory([join(dir, "hosts")]))).toBe(
+      `${join(dir, entry)}: is a symbolic link to 'gone.yml', which does not exist`,
+    );
+  });
+
+  it("rejects a symbolic link to nothing in a directory source", async () => {
+    const dir = tempDir("tsplay-dangling-");
+    writeFileSync(join(dir, "01-hosts"), "h1\n");
+    symlinkSync("gone.ini", join(dir, "02-more"));
+    expect(await asyncErrorOf(() => loadInventory([dir]))).toBe(`${join(dir, "02-more")}: is a symbolic link to 'gone.ini', which does not exist`);
+  });
+
+  it("reads a YAML error in a vars file as one line naming the file and line", async () => {
+    const dir = tempDir("tsplay-badvars-");
+    writeFileSync(join(dir, "hosts"), "[web]\nh1\n");
+    mkdirSync(join(dir, "group_vars"));
+    writeFileSync(join(dir, "group_vars", "all.yml"), "a: 1\nb: [1, 2\nc: 3\n");
+    const message = await asyncErrorOf(() => loadInventory([join(dir, "hosts")]));
+    expect(message).toMatch(new RegExp(`^${join(dir, "group_vars", "all.yml")}:\\d+: invalid YAML: [^\\n]+$`));
   });
 
   it("rejects a vars file that is not a mapping", async () => {

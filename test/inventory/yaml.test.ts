@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadInventory } from "../../engine/inventory";
+import { detectFormat } from "../../engine/inventory/inventory-file";
+import { MAX_ALIAS_VALUES } from "../../engine/inventory/yaml-text";
 import { errorOf, fixture, fromYaml } from "./helpers";
 
 describe("YAML inventory", () => {
@@ -93,6 +95,7 @@ describe("YAML errors name the file and line", () => {
       "inventory/hosts.yml:3: host 'web1' in group 'all' must map to its variables or to nothing, got a list",
     ],
     ["a bad range", "all:\n  hosts:\n    n[5:1]:\n", "inventory/hosts.yml:3: bad host range in 'n[5:1]': start 5 is after end 1"],
+    ["a host name with a control character", 'all:\n  hosts:\n    "h\\x01":\n', 'inventory/hosts.yml:3: host name "h\\u0001" contains a control character'],
     [
       "an inventory plugin config",
       "plugin: amazon.aws.aws_ec2\n",
@@ -103,5 +106,50 @@ describe("YAML errors name the file and line", () => {
     const actual = errorOf(() => fromYaml(text));
     if (message.endsWith(":")) expect(actual.startsWith(message)).toBe(true);
     else expect(actual).toBe(message);
+  });
+
+  it.each([
+    ["a syntax error, in one line without the parser's code frame", "all:\n  hosts: [a\n", "inventory/hosts.yml:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
+    ["a tab as indentation", "all:\n\thosts:\n", "inventory/hosts.yml:2: invalid YAML: Tabs are not allowed as indentation"],
+    ["two documents", "all:\n---\nweb:\n", "inventory/hosts.yml:2: invalid YAML: a second document ('---'); a file holds one"],
+    ["a key given twice", "all:\n  hosts:\n    h1:\n    h2:\n    h1:\n", "inventory/hosts.yml:5: invalid YAML: key 'h1' is given twice in one mapping"],
+    ["an alias of no anchor", "all:\n  vars:\n    x: *nope\n", "inventory/hosts.yml:3: invalid YAML: alias *nope comes before any anchor &nope"],
+    ["an alias inside its own anchor", "all:\n  vars: &v\n    x: *v\n", "inventory/hosts.yml:3: invalid YAML: alias *v is inside the node it refers to"],
+  ])("%s", (_, text, message) => {
+    const actual = errorOf(() => fromYaml(text));
+    expect(actual).toBe(message);
+  });
+
+  it("refuses an alias bomb, naming the line where the copies pass the limit", () => {
+    const levels = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]"];
+    for (const name of "bcdefghij") {
+      const previous = levels.at(-1)![0];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+    }
+    const text = `all:\n  vars:\n${levels.map((l) => `    ${l}\n`).join("")}`;
+    const started = performance.now();
+    expect(errorOf(() => fromYaml(text))).toBe(
+      `inventory/hosts.yml:9: invalid YAML: aliases expand past ${MAX_ALIAS_VALUES} values here (the limit for one file)`,
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("allows thousands of hosts sharing one anchor", () => {
+    const hosts = Array.from({ length: 3000 }, (_, i) => `    h${i}: *defaults\n`).join("");
+    const inv = fromYaml(`x:\n  vars: &defaults { role: web, ansible_port: 2222 }\nweb:\n  hosts:\n${hosts}`);
+    expect(inv.hostsIn("web")).toHaveLength(3000);
+    expect(inv.varsFor("h2999")).toMatchObject({ role: "web", ansible_port: 2222 });
+  });
+});
+
+describe("format detection", () => {
+  it("reads the shape of a file without an extension without expanding its aliases", () => {
+    const levels = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]"];
+    for (const name of "bcdefghijklmnop") levels.push(`${name}: &${name} [${Array(9).fill(`*${levels.at(-1)![0]}`).join(", ")}]`);
+    const started = performance.now();
+    expect(detectFormat("hosts", `web: { hosts: { h1: } }\ndb:\n  vars:\n${levels.map((l) => `    ${l}\n`).join("")}`)).toBe("yaml");
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(detectFormat("hosts", "web: &w { hosts: { h1: } }\ndb: *w\n")).toBe("yaml");
+    expect(detectFormat("hosts", "web: { hosts: { h1: } }\ndb: *nothing\n")).toBe("ini");
   });
 });
