@@ -3,6 +3,7 @@
  * or `@file`, a YAML or JSON mapping read as inventory vars files are (YAML 1.1, aliases bounded).
  * Each mistake is one ExtraVarsError line naming the option and, for a file, the file and line.
  */
+import { UserError } from "./errors";
 import { readFileSync } from "node:fs";
 import type { Vars } from "./host-context";
 import { InventoryError } from "./inventory";
@@ -10,9 +11,7 @@ import { describe, isPlainObject } from "./inventory/yaml";
 import { readYaml } from "./inventory/yaml-text";
 import { parseExtraVar } from "./vars";
 
-export class ExtraVarsError extends Error {
-  override name = "ExtraVarsError";
-}
+export class ExtraVarsError extends UserError {}
 
 export function loadExtraVars(values: string[]): Vars {
   return Object.assign({}, ...values.map((value) => (value.startsWith("@") ? readVarsFile(value.slice(1)) : readInline(value))));

@@ -8,6 +8,7 @@
  * Role defaults, vars and parameters are those of the role use the task belongs to only.
  * The inventory orders its own layers (see Inventory.varsFor).
  */
+import { UserError } from "./errors";
 import type { Vars } from "./host-context";
 
 export interface VarLayers {
@@ -38,14 +39,14 @@ export function mergeVars(layers: VarLayers): Vars {
   );
 }
 
-/** `-e key=value` (a string, as in Ansible) or `-e '{"json": "object"}'`; `-e @file` is read by the CLI. */
+/** `-e key=value` (a string, as in Ansible) or `-e '{"json": "object"}'`; `-e @file` is read by extra-vars.ts. */
 export function parseExtraVar(text: string): Vars {
   if (text.trimStart().startsWith("{")) {
     const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`-e: '${text}' is not a JSON object`);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UserError(`-e: '${text}' is not a JSON object`);
     return parsed as Vars;
   }
   const eq = text.indexOf("=");
-  if (eq <= 0) throw new Error(`-e expects key=value, @file.yaml or a JSON object, got '${text}'`);
+  if (eq <= 0) throw new UserError(`-e expects key=value, @file.yaml or a JSON object, got '${text}'`);
   return { [text.slice(0, eq)]: text.slice(eq + 1) };
 }
