@@ -36,7 +36,7 @@ export interface EtcdConnection {
   api?: "v2" | "v3";
 }
 
-export type EtcdAction = "put" | "delete" | "mkdir" | "get" | "list" | "members" | "health";
+export type EtcdAction = "put" | "delete" | "mkdir" | "get" | "list" | "members" | "health" | "memberAdd" | "memberRemove";
 
 export interface EtcdctlArgs {
   action: EtcdAction;
@@ -50,6 +50,10 @@ export interface EtcdctlArgs {
   recursive?: boolean;
   /** health: seconds to wait for every endpoint to be healthy (default 60) */
   timeout?: number;
+  /** memberAdd, memberRemove: the member's name */
+  member?: string;
+  /** memberAdd: the member's peer URL (https://ADDRESS:2380) */
+  peerUrl?: string;
   connection?: EtcdConnection;
 }
 
@@ -244,6 +248,7 @@ export async function planEtcdctl(ctx: ModuleContext, args: EtcdctlArgs): Promis
   const unreachable = (what: string, error: Error): Plan<EtcdctlResult> =>
     needsEarlierTask(`etcd could not be reached: ${error.message}`, { changed: what !== "", summary: what || "read", result });
 
+  if (args.action === "memberAdd" || args.action === "memberRemove") return planMembership(ctx, connection, connectionFlags(connection, "v3"), args, result);
   if (args.action === "members") {
     const { endpoints, members } = await waitHealthy(ctx, base, 0, false);
     Object.assign(result, { endpoints, members });
@@ -313,6 +318,40 @@ export async function planEtcdctl(ctx: ModuleContext, args: EtcdctlArgs): Promis
   }
 }
 
+/**
+ * A member added (idempotent: one of that name or peer URL is there already) or removed. A
+ * removal that would leave fewer healthy members than a quorum of those that remain is
+ * refused, saying which are unhealthy: it would make the cluster unavailable.
+ */
+async function planMembership(ctx: ModuleContext, connection: EtcdConnection, base: Shell, args: EtcdctlArgs, result: Partial<EtcdctlResult>): Promise<Plan<EtcdctlResult>> {
+  const name = args.member!;
+  const { members } = await waitHealthy(ctx, base, 0, false);
+  result.members = members;
+  const what = args.action === "memberAdd" ? `add member ${name}` : `remove member ${name}`;
+  if (members.length === 0) return needsEarlierTask(`could not ${what}: no endpoint answered`, { changed: true, summary: what, result });
+  const found = members.find((m) => m.name === name || (args.peerUrl !== undefined && m.peer_urls.includes(args.peerUrl)));
+  if (args.action === "memberAdd") {
+    if (found) return { changed: false, summary: `${found.name || "an unstarted member"} is a member (${found.status})`, result };
+    return change(ctx, base, what, sh`member add ${name} --peer-urls=${args.peerUrl!}`, result);
+  }
+  if (!found) return { changed: false, summary: `${name} is not a member`, result };
+  // every member's health, asked at its own client URLs
+  const everyone = connectionFlags({ ...connection, endpoints: members.flatMap((m) => m.client_urls) }, "v3");
+  const { endpoints } = await waitHealthy(ctx, everyone, 0);
+  const healthy = (m: EtcdMember) => m.client_urls.some((url) => endpoints.find((e) => e.endpoint === url)?.health);
+  const remaining = members.filter((m) => m !== found);
+  const quorum = Math.floor(remaining.length / 2) + 1;
+  const healthyLeft = remaining.filter(healthy).length;
+  if (healthyLeft < quorum) {
+    const unhealthy = members.filter((m) => !healthy(m)).map((m) => m.name || m.id);
+    throw new ModuleFailure(
+      `refusing to remove ${name}: ${healthyLeft} of the ${remaining.length} members left would be healthy, fewer than a quorum of ${quorum} (unhealthy: ${unhealthy.join(", ") || "none"})`,
+      { ...result, endpoints },
+    );
+  }
+  return change(ctx, base, what, sh`member remove ${found.id}`, { ...result, endpoints });
+}
+
 const withNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
 
 function change(ctx: ModuleContext, base: Shell, summary: string, command: Shell, result: Partial<EtcdctlResult>, stdin?: string, diff?: FileDiff[]): Plan<EtcdctlResult> {
@@ -331,13 +370,15 @@ function change(ctx: ModuleContext, base: Shell, summary: string, command: Shell
 export const etcdctl: ModuleFunction<EtcdctlArgs, EtcdctlResult> = defineModule({
   name: "etcdctl",
   args: {
-    action: { type: "string", required: true, choices: ["put", "delete", "mkdir", "get", "list", "members", "health"] },
+    action: { type: "string", required: true, choices: ["put", "delete", "mkdir", "get", "list", "members", "health", "memberAdd", "memberRemove"] },
     key: { type: "string" },
     value: { type: "any", doc: "a string is stored as is; anything else as JSON" },
     api: { type: "string", choices: API_CHOICES },
     force: { type: "boolean" },
     recursive: { type: "boolean" },
     timeout: { type: "number", doc: "health: seconds" },
+    member: { type: "string", doc: "memberAdd, memberRemove: the member's name" },
+    peerUrl: { type: "string", doc: "memberAdd: the member's peer URL" },
     connection: { type: "any", doc: "etcdConnection({ endpoints, ca, cert, key }); default: the host variable etcd_client" },
   },
   check(args) {
@@ -346,6 +387,10 @@ export const etcdctl: ModuleFunction<EtcdctlArgs, EtcdctlResult> = defineModule(
     if (!needsKey && args.key !== undefined) return `action ${args.action} takes no 'key'`;
     if ((args.action === "put") !== (args.value !== undefined)) return args.action === "put" ? "put needs a 'value'" : "'value' is for put";
     if (args.action === "mkdir" && args.api === "v3") return "mkdir exists only in the v2 API";
+    const membership = args.action === "memberAdd" || args.action === "memberRemove";
+    if (membership !== (args.member !== undefined)) return membership ? `${args.action} needs 'member'` : "'member' is for memberAdd and memberRemove";
+    if ((args.action === "memberAdd") !== (args.peerUrl !== undefined)) return args.action === "memberAdd" ? "memberAdd needs 'peerUrl'" : "'peerUrl' is for memberAdd";
+    if (membership && args.api === "v2") return `${args.action} uses the v3 API`;
     return args.connection === undefined ? undefined : connectionProblem(args.connection);
   },
   plan: (ctx, args) => planEtcdctl(ctx, args as EtcdctlArgs),

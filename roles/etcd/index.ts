@@ -3,10 +3,16 @@
  * `etcd` group. The first time, all members start together (a new member waits for the
  * others); later changes to its files only schedule a restart, which playbooks/cluster.ts
  * does one member at a time (a play with serial: 1, see `etcdRollingRestart`).
+ *
+ * A host added to the `etcd` group of a running cluster joins it: a member that has no data
+ * yet asks the others, and when they answer it is added to the cluster (`member add`) and
+ * started with the `existing` state and the full member list (initial-cluster.conf, which
+ * etcd reads only while its data folder is empty, so existing members never restart for it).
  */
 import { handler, play, role, task, topic, type HostContext } from "../../engine";
 import { command, copy, file, setFact, shell, systemd, template } from "../../modules";
-import { etcdctl } from "../../modules/etcdctl";
+import { etcdConnection, etcdctl } from "../../modules/etcdctl";
+import { addressOf } from "../shared/cluster-facts";
 import { packagesTask } from "../shared/packages";
 import { restartForSharedFiles } from "../shared/restart-for-shared-files";
 import { settings } from "../shared/settings";
@@ -22,6 +28,28 @@ const memberDirBefore = task(
   { checkMode: false, changedWhen: () => false },
 );
 const isNew = (h: HostContext) => h.result(memberDirBefore)?.stdout.trim() === "new";
+
+/** The other members' client URLs and the member certificate: how a new member asks the cluster. */
+const others = (h: HostContext) => ({
+  endpoints: (h.groups.etcd ?? []).filter((name) => name !== h.host).map((name) => `https://${addressOf(h, name)}:2379`),
+  ca: `${settings(h).ssl_dir}/ca.pem`,
+  cert: `${settings(h).ssl_dir}/kubernetes.pem`,
+  key: `${settings(h).ssl_dir}/kubernetes-key.pem`,
+});
+// read-only: a member without data asks whether a cluster already runs (then it joins it)
+const clusterAnswers = task(
+  "does a cluster run without this member",
+  command({
+    argv: (h) => {
+      const o = others(h);
+      return ["etcdctl", `--endpoints=${o.endpoints.join(",")}`, `--cacert=${o.ca}`, `--cert=${o.cert}`, `--key=${o.key}`, "--dial-timeout=3s", "--command-timeout=10s", "member", "list"];
+    },
+    env: { ETCDCTL_API: "3" },
+  }),
+  { when: (h) => isNew(h) && others(h).endpoints.length > 0, checkMode: false, changedWhen: () => false, failedWhen: () => false },
+);
+const joins = (h: HostContext) => isNew(h) && h.result(clusterAnswers)?.rc === 0;
+const startsNew = (h: HostContext) => isNew(h) && !joins(h);
 const fromArtifacts = (h: HostContext) => settings(h).etcd_from !== "packages";
 const healthTimeout = (h: HostContext) => settings(h).etcd_health_timeout;
 
@@ -44,8 +72,16 @@ export const etcd = role({
     task("etcd.conf", template({ src: "etcd.conf.mustache", dest: "/etc/etcd/etcd.conf", mode: "0644" }), { notify: [etcdFilesChanged] }),
     ...unitFile("etcd.service", { notify: [etcdFilesChanged] }),
     memberDirBefore,
+    clusterAnswers,
+    task("how this member first joins", setFact({ etcd_initial_cluster_state: (h) => (joins(h) ? "existing" : "new") }), { when: isNew }),
+    task("initial-cluster.conf", template({ src: "initial-cluster.conf.mustache", dest: "/etc/etcd/initial-cluster.conf", mode: "0644" }), { when: isNew }),
+    task(
+      "add this member to the running cluster",
+      etcdctl({ action: "memberAdd", member: "{{etcd_member_name}}", peerUrl: "https://{{node_ip}}:2380", connection: (h) => etcdConnection(others(h)) }),
+      { when: joins },
+    ),
     // a new cluster forms only when its members start together: every host runs this at once
-    task("start the new cluster's members together", systemd({ name: "etcd", state: "restarted" }), { when: isNew }),
+    task("start the new cluster's members together", systemd({ name: "etcd", state: "restarted" }), { when: startsNew }),
     task("etcd enabled and running", systemd({ name: "etcd", state: "started", enabled: true })),
     task("etcd cluster is healthy", etcdctl({ action: "health", timeout: healthTimeout }), { runOnce: true }),
   ],

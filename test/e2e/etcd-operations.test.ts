@@ -1,0 +1,167 @@
+/**
+ * Operating the cluster's etcd on the test hosts (real etcd, real systemd): a backup fetched
+ * to the controller and restored; a fourth host joining as a member through the cluster
+ * playbook, and leaving with playbooks/etcd-remove-member.ts; a removal that would break
+ * quorum refused. Each playbook: --check predicts exactly what the run then changes, and a
+ * re-run changes nothing.
+ */
+import { spawnSync } from "node:child_process";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonLines, REPO } from "../cli/cli";
+import { HOSTS, onHost, testbedScript, testbedUp } from "./testbed";
+
+const RUN_TIMEOUT = 300_000;
+const TLS = "--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/kubernetes.pem --key=/etc/kubernetes/ssl/kubernetes-key.pem";
+const v3 = (endpoints: string) => `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} ${TLS} --dial-timeout=3s`;
+const ALL3 = "https://10.77.0.11:2379,https://10.77.0.12:2379,https://10.77.0.13:2379";
+
+let dir = "";
+const tsplay = (playbook: string, ...extra: string[]) => {
+  const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), playbook, "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra], {
+    cwd: REPO,
+    encoding: "utf8",
+    timeout: RUN_TIMEOUT,
+  });
+  return { code: r.status, out: r.stdout + r.stderr, events: r.status === null ? [] : jsonLines(r.stdout) };
+};
+const changed = (events: Record<string, any>[]) =>
+  events
+    .filter((e) => e.type === "task" && e.status === "changed")
+    .map((e) => `${e.host}:${e.task}`)
+    .sort();
+const failed = (events: Record<string, any>[]) => events.filter((e) => e.type === "task" && (e.status === "failed" || e.status === "unreachable"));
+const sh = (host: string, command: string) => {
+  const r = onHost(host, command);
+  expect(r.code, `${host}: ${command}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+};
+/** --check, then the run: both must name the same changes; then a re-run changes nothing */
+const converge = (playbook: string, ...extra: string[]) => {
+  const check = tsplay(playbook, "--check", ...extra);
+  expect(check.code, check.out).toBe(0);
+  const real = tsplay(playbook, ...extra);
+  expect(real.code, real.out).toBe(0);
+  expect(changed(real.events)).toEqual(changed(check.events));
+  const again = tsplay(playbook, ...extra);
+  expect(again.code, again.out).toBe(0);
+  expect(changed(again.events)).toEqual([]);
+  return real;
+};
+const memberNames = (endpoints = ALL3) =>
+  sh("h1", `${v3(endpoints)} member list`)
+    .trim()
+    .split("\n")
+    .map((line) => line.split(", ")[2])
+    .sort();
+const healthy = (endpoints: string) => (sh("h1", `${v3(endpoints)} endpoint health 2>&1`).match(/is healthy/g) ?? []).length;
+const cleanHosts = (hosts: readonly string[]) => {
+  const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
+  for (const host of hosts) onHost(host, script);
+};
+
+describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and removed", () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "tsplay-etcd-ops-"));
+    cleanHosts(HOSTS);
+    const prepared = spawnSync("bash", [join(REPO, "test/demo.sh"), "--prepare-only"], { encoding: "utf8", env: { ...process.env, CLUSTER_DEMO_DIR: dir } });
+    expect(prepared.status, prepared.stderr).toBe(0);
+    appendFileSync(`${dir}/testbed.yaml`, `etcd_backup_dir: ${dir}/backups\netcd_health_timeout: 30\n`);
+    const deployed = tsplay("playbooks/cluster.ts");
+    expect(deployed.code, deployed.out).toBe(0);
+  }, RUN_TIMEOUT);
+  afterAll(() => {
+    if (!testbedUp) return;
+    if (readdirSync(join(REPO, "test/testbed/state")).includes("h4")) testbedScript("remove-host.sh", "h4");
+    cleanHosts(HOSTS);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, RUN_TIMEOUT);
+
+  it("a backup: a verified snapshot fetched to the controller, 0600, under a dated name; the newest kept", { timeout: RUN_TIMEOUT * 2 }, () => {
+    const real = converge("playbooks/etcd-backup.ts");
+    expect(changed(real.events)).toEqual(["h1:fetch the snapshot", "h1:no copy left on the member", "h1:snapshot, checked with snapshot status", "localhost:backup folder"]);
+    const [snapshot, ...others] = readdirSync(`${dir}/backups`);
+    expect(others).toEqual([]);
+    expect(snapshot).toBe(`etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`);
+    expect((statSync(`${dir}/backups/${snapshot}`).mode & 0o777).toString(8)).toBe("600");
+    const status = spawnSync("etcdctl", ["-w", "json", "snapshot", "status", `${dir}/backups/${snapshot}`], { encoding: "utf8", env: { ...process.env, ETCDCTL_API: "3" } });
+    expect(JSON.parse(status.stdout).totalKey).toBeGreaterThan(0);
+    expect(sh("h1", "ls /var/lib/etcd-backup")).toBe("");
+
+    // etcd_backup_keep: the newest are kept, counting the one a run makes
+    for (const stamp of ["2000-01-01", "2000-01-02"]) writeFileSync(`${dir}/backups/etcd-snapshot-${stamp}.db`, "old\n");
+    const kept = tsplay("playbooks/etcd-backup.ts", "-e", "etcd_backup_stamp=2099-01-01", "-e", "etcd_backup_keep=2");
+    expect(kept.code, kept.out).toBe(0);
+    expect(readdirSync(`${dir}/backups`).sort()).toEqual([snapshot, "etcd-snapshot-2099-01-01.db"]);
+    rmSync(`${dir}/backups/etcd-snapshot-2099-01-01.db`);
+  });
+
+  it("a restore: refused without the confirmation; then the keys written since are gone, flannel's config is back", { timeout: RUN_TIMEOUT * 3 }, () => {
+    const snapshot = `${dir}/backups/etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`;
+    sh("h1", `${v3(ALL3)} put /tsplay/after-backup yes >/dev/null; ETCDCTL_API=2 etcdctl --endpoints=${ALL3} --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem rm /kube-centos/network/config`);
+    const dataBefore = HOSTS.map((h) => sh(h, "stat -c %i /var/lib/etcd/member"));
+
+    const refused = tsplay("playbooks/etcd-restore.ts", "-e", `snapshot=${snapshot}`);
+    expect(refused.code).toBe(2);
+    expect(failed(refused.events).map((e) => e.msg)).toEqual([expect.stringMatching(/^refusing to restore: it replaces the data of every etcd member with .*; to go on, add -e confirm_restore=etcd-snapshot-/)]);
+    expect(HOSTS.map((h) => sh(h, "stat -c %i /var/lib/etcd/member"))).toEqual(dataBefore);
+    const bad = `${dir}/backups/not-a-snapshot.db`;
+    writeFileSync(bad, "garbage\n");
+    const refusedBad = tsplay("playbooks/etcd-restore.ts", "-e", `snapshot=${bad}`, "-e", "confirm_restore=not-a-snapshot.db");
+    expect([refusedBad.code, failed(refusedBad.events).map((e) => e.task)]).toEqual([2, ["the snapshot passes snapshot status"]]);
+    rmSync(bad);
+
+    const real = converge("playbooks/etcd-restore.ts", "-e", `snapshot=${snapshot}`, "-e", `confirm_restore=${snapshot.split("/").pop()}`);
+    for (const host of HOSTS) expect(changed(real.events)).toContain(`${host}:data moved aside, the snapshot restored`);
+    expect(sh("h2", `${v3(ALL3)} get /tsplay/after-backup`)).toBe("");
+    expect(JSON.parse(sh("h3", `ETCDCTL_API=2 etcdctl --endpoints=${ALL3} --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem get /kube-centos/network/config`)).Network).toBe("172.30.0.0/16");
+    expect(memberNames()).toEqual(["infra1", "infra2", "infra3"]);
+    expect(healthy(ALL3)).toBe(3);
+    for (const host of HOSTS) expect(sh(host, "ls /var/lib/etcd")).toMatch(/member\.before-restore-\d+/);
+    // the same snapshot again, without the confirmation: refused
+    expect(tsplay("playbooks/etcd-restore.ts", "-e", `snapshot=${snapshot}`).code).toBe(2);
+  });
+
+  it("a fourth host joins as a member through the cluster playbook, and leaves with etcd-remove-member", { timeout: RUN_TIMEOUT * 4 }, () => {
+    testbedScript("up.sh", "4");
+    const inventory = `${dir}/inventory/hosts.ini`;
+    const original = readFileSync(inventory, "utf8");
+    writeFileSync(inventory, original.replace("[master]", "h4 ansible_host=10.77.0.14 node_ip=10.77.0.14 etcd_name=infra4\n\n[master]"));
+    const ALL4 = `${ALL3},https://10.77.0.14:2379`;
+
+    const joined = converge("playbooks/cluster.ts");
+    expect(changed(joined.events)).toEqual(expect.arrayContaining(["h4:add this member to the running cluster", "h4:etcd enabled and running", "localhost:kubernetes certificate"]));
+    expect(changed(joined.events)).not.toContain("h4:start the new cluster's members together");
+    expect(memberNames(ALL4)).toEqual(["infra1", "infra2", "infra3", "infra4"]);
+    expect(healthy(ALL4)).toBe(4);
+    expect(sh("h4", "cat /etc/etcd/initial-cluster.conf")).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
+
+    const left = converge("playbooks/etcd-remove-member.ts", "-e", "member=infra4");
+    expect(changed(left.events)).toEqual(["h1:member remove", "h4:data moved aside", "h4:etcd stopped and disabled"]);
+    expect(memberNames()).toEqual(["infra1", "infra2", "infra3"]);
+    expect(healthy(ALL3)).toBe(3);
+    expect(onHost("h4", "systemctl is-active etcd").stdout.trim()).toBe("inactive");
+    expect(sh("h4", "ls /var/lib/etcd")).toMatch(/member\.removed-\d+/);
+
+    // out of the inventory: the cluster playbook drops it from the certificates and endpoints
+    writeFileSync(inventory, original);
+    converge("playbooks/cluster.ts");
+    expect(healthy(ALL3)).toBe(3);
+    testbedScript("remove-host.sh", "h4");
+  });
+
+  it("removing a member when only 2 of 3 are healthy is refused, naming the unhealthy one", { timeout: RUN_TIMEOUT }, () => {
+    sh("h3", "systemctl stop etcd");
+    try {
+      const refused = tsplay("playbooks/etcd-remove-member.ts", "-e", "member=infra2");
+      expect(refused.code).toBe(2);
+      expect(failed(refused.events).map((e) => e.msg)).toEqual([expect.stringMatching(/^refusing to remove infra2: 1 of the 2 members left would be healthy, fewer than a quorum of 2 \(unhealthy: infra3\)/)]);
+      expect(changed(refused.events)).toEqual([]);
+    } finally {
+      sh("h3", "systemctl start etcd");
+    }
+    expect(memberNames()).toEqual(["infra1", "infra2", "infra3"]);
+  });
+});
