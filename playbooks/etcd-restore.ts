@@ -10,15 +10,18 @@
  * member: the snapshot copied there, etcd stopped, its data moved aside (member.before-
  * restore-TIME, never deleted), `snapshot restore` with the member's name and peer URL and a
  * new cluster token, and all members started together; the run waits for the cluster's
- * health. A member records which snapshot it holds: running it again with the same snapshot
+ * health, then writes back the v2 keys saved beside the snapshot (SNAPSHOT.v2: flannel's
+ * network config and leases; a v3 snapshot does not hold them; their TTLs are not kept).
+ * A member records which snapshot it holds: running it again with the same snapshot
  * changes nothing.
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { play, playbook, task, type HostContext } from "../engine";
 import { assert, command, copy, etcdctl, file, setFact, systemd } from "../modules";
 import { clusterFacts } from "../roles/shared/cluster-facts";
+import { etcdctlV2 } from "../roles/shared/etcd-client";
 import { settings } from "../roles/shared/settings";
 
 const snapshot = (h: HostContext) => {
@@ -27,7 +30,8 @@ const snapshot = (h: HostContext) => {
   return value;
 };
 const ON_MEMBER = "/var/lib/etcd-restore/snapshot.db";
-const MARKER = (h: HostContext) => `${String(h.vars.etcd_data_dir)}/tsplay-restored-from`;
+// inside the data it describes: a member whose data is replaced (a new cluster) loses it with them
+const MARKER = (h: HostContext) => `${String(h.vars.etcd_data_dir)}/member/tsplay-restored-from`;
 
 const restoredFrom = task("which snapshot this member holds", command({ argv: (h) => ["cat", MARKER(h)] }), {
   checkMode: false,
@@ -44,8 +48,20 @@ const RESTORE_SCRIPT = [
   '"$@" snapshot restore "$snap" --data-dir "$tmp" >/dev/null',
   'if [ -d "$data/member" ]; then mv "$data/member" "$data/member.before-restore-$stamp"; fi',
   'mv "$tmp/member" "$data/member"; rmdir "$tmp"',
-  'printf %s "$sum" > "$data/tsplay-restored-from"',
+  'printf %s "$sum" > "$data/member/tsplay-restored-from"',
 ].join("\n");
+
+// each line "KEY<TAB>base64 of its value", made on the controller from SNAPSHOT.v2
+const V2_IMPORT_SCRIPT = 'tab=$(printf "\\t"); while IFS="$tab" read -r key value; do "$@" set "$key" "$(printf %s "$value" | base64 -d)" >/dev/null || exit 1; done';
+
+/** SNAPSHOT.v2's keys as the import reads them: the values base64-encoded, so any byte travels. */
+function v2Keys(h: HostContext): string {
+  const lines = readFileSync(`${snapshot(h)}.v2`, "utf8").split("\n").filter((line) => line.trim() !== "");
+  return lines
+    .map((line) => (JSON.parse(line) as { node: { key: string; value?: string } }).node)
+    .map((node) => `${node.key}\t${Buffer.from(node.value ?? "").toString("base64")}\n`)
+    .join("");
+}
 
 export default playbook([
   play({
@@ -102,6 +118,11 @@ export default playbook([
       // all together: a restored cluster forms only when its members start at once
       task("the members started together", systemd({ name: "etcd", state: "restarted" }), { when: restoreDue }),
       task("the cluster is healthy", etcdctl({ action: "health", timeout: (h) => Number(h.vars.etcd_health_timeout) }), { runOnce: true }),
+      task(
+        "the v2 keys written back",
+        command({ argv: (h) => ["sh", "-c", V2_IMPORT_SCRIPT, "sh", ...etcdctlV2(h, [`https://${String(h.vars.node_ip)}:2379`])], stdin: v2Keys, env: { ETCDCTL_API: "2" } }),
+        { runOnce: true, when: (h) => restoreDue(h) && existsSync(`${snapshot(h)}.v2`) },
+      ),
       task("no copy of the snapshot left on the member", command({ argv: ["rm", "-f", ON_MEMBER] }), { when: restoreDue }),
     ],
   }),

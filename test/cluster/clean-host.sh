@@ -11,6 +11,7 @@ DEBIAN_FRONTEND=noninteractive apt-get purge -y -q docker.io containerd runc con
 DEBIAN_FRONTEND=noninteractive apt-get autoremove --purge -y -q >/dev/null 2>&1
 ip link del docker0 2>/dev/null
 rm -rf /var/lib/docker /var/lib/containerd /run/docker /run/containerd /etc/docker
+rm -rf /var/lib/etcd-backup /var/lib/etcd-restore /var/lib/etcd/member.* /var/lib/etcd/tsplay-restored-from
 rm -rf /etc/kubernetes /etc/etcd /etc/sysconfig/flanneld /run/flannel /var/lib/kubelet /var/lib/etcd/member \
   /var/log/kube-apiserver-audit.log /usr/local/bin/kube-apiserver /usr/local/bin/kube-controller-manager \
   /usr/local/bin/kube-scheduler /usr/local/bin/kubelet /usr/local/bin/kube-proxy /usr/local/bin/flanneld \
