@@ -82,6 +82,8 @@ export const etcd = role({
     ),
     // a new cluster forms only when its members start together: every host runs this at once
     task("start the new cluster's members together", systemd({ name: "etcd", state: "restarted" }), { when: startsNew }),
+    // restarted, not started: a packaged etcd may already run on the host with its own settings
+    task("start this member in the running cluster", systemd({ name: "etcd", state: "restarted" }), { when: joins }),
     task("etcd enabled and running", systemd({ name: "etcd", state: "started", enabled: true })),
     task("etcd cluster is healthy", etcdctl({ action: "health", timeout: healthTimeout }), { runOnce: true }),
   ],

@@ -81,9 +81,18 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
 
   it("a backup: a verified snapshot fetched to the controller, 0600, under a dated name; the newest kept", { timeout: RUN_TIMEOUT * 2 }, () => {
     const real = converge("playbooks/etcd-backup.ts");
-    expect(changed(real.events)).toEqual(["h1:fetch the snapshot", "h1:no copy left on the member", "h1:snapshot, checked with snapshot status", "localhost:backup folder"]);
-    const [snapshot, ...others] = readdirSync(`${dir}/backups`);
+    expect(changed(real.events)).toEqual([
+      "h1:fetch the snapshot",
+      "h1:fetch the v2 keys",
+      "h1:no copy left on the member",
+      "h1:snapshot, checked with snapshot status",
+      "h1:the v2 keys (flannel's), dumped beside it",
+      "localhost:backup folder",
+    ]);
+    const [snapshot, v2, ...others] = readdirSync(`${dir}/backups`).sort();
     expect(others).toEqual([]);
+    expect(v2).toBe(`${snapshot}.v2`);
+    expect(readFileSync(`${dir}/backups/${v2}`, "utf8")).toContain('"key":"/kube-centos/network/config"');
     expect(snapshot).toBe(`etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`);
     expect((statSync(`${dir}/backups/${snapshot}`).mode & 0o777).toString(8)).toBe("600");
     const status = spawnSync("etcdctl", ["-w", "json", "snapshot", "status", `${dir}/backups/${snapshot}`], { encoding: "utf8", env: { ...process.env, ETCDCTL_API: "3" } });
@@ -94,8 +103,8 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
     for (const stamp of ["2000-01-01", "2000-01-02"]) writeFileSync(`${dir}/backups/etcd-snapshot-${stamp}.db`, "old\n");
     const kept = tsplay("playbooks/etcd-backup.ts", "-e", "etcd_backup_stamp=2099-01-01", "-e", "etcd_backup_keep=2");
     expect(kept.code, kept.out).toBe(0);
-    expect(readdirSync(`${dir}/backups`).sort()).toEqual([snapshot, "etcd-snapshot-2099-01-01.db"]);
-    rmSync(`${dir}/backups/etcd-snapshot-2099-01-01.db`);
+    expect(readdirSync(`${dir}/backups`).sort()).toEqual([snapshot, v2, "etcd-snapshot-2099-01-01.db", "etcd-snapshot-2099-01-01.db.v2"]);
+    for (const name of ["etcd-snapshot-2099-01-01.db", "etcd-snapshot-2099-01-01.db.v2"]) rmSync(`${dir}/backups/${name}`);
   });
 
   it("a restore: refused without the confirmation; then the keys written since are gone, flannel's config is back", { timeout: RUN_TIMEOUT * 3 }, () => {
@@ -132,7 +141,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
     const ALL4 = `${ALL3},https://10.77.0.14:2379`;
 
     const joined = converge("playbooks/cluster.ts");
-    expect(changed(joined.events)).toEqual(expect.arrayContaining(["h4:add this member to the running cluster", "h4:etcd enabled and running", "localhost:kubernetes certificate"]));
+    expect(changed(joined.events)).toEqual(expect.arrayContaining(["h4:add this member to the running cluster", "h4:start this member in the running cluster", "localhost:kubernetes certificate"]));
     expect(changed(joined.events)).not.toContain("h4:start the new cluster's members together");
     expect(memberNames(ALL4)).toEqual(["infra1", "infra2", "infra3", "infra4"]);
     expect(healthy(ALL4)).toBe(4);
