@@ -36,6 +36,8 @@ const others = (h: HostContext) => ({
   cert: `${settings(h).ssl_dir}/kubernetes.pem`,
   key: `${settings(h).ssl_dir}/kubernetes-key.pem`,
 });
+/** another member, to ask from: it has the certificates already, also under --check */
+const anotherMember = (h: HostContext) => (h.groups.etcd ?? []).find((name) => name !== h.host)!;
 // read-only: a member without data asks whether a cluster already runs (then it joins it)
 const clusterAnswers = task(
   "does a cluster run without this member",
@@ -46,7 +48,7 @@ const clusterAnswers = task(
     },
     env: { ETCDCTL_API: "3" },
   }),
-  { when: (h) => isNew(h) && others(h).endpoints.length > 0, checkMode: false, changedWhen: () => false, failedWhen: () => false },
+  { when: (h) => isNew(h) && others(h).endpoints.length > 0, delegateTo: anotherMember, checkMode: false, changedWhen: () => false, failedWhen: () => false },
 );
 const joins = (h: HostContext) => isNew(h) && h.result(clusterAnswers)?.rc === 0;
 const startsNew = (h: HostContext) => isNew(h) && !joins(h);
@@ -78,7 +80,7 @@ export const etcd = role({
     task(
       "add this member to the running cluster",
       etcdctl({ action: "memberAdd", member: "{{etcd_member_name}}", peerUrl: "https://{{node_ip}}:2380", connection: (h) => etcdConnection(others(h)) }),
-      { when: joins },
+      { when: joins, delegateTo: anotherMember },
     ),
     // a new cluster forms only when its members start together: every host runs this at once
     task("start the new cluster's members together", systemd({ name: "etcd", state: "restarted" }), { when: startsNew }),
