@@ -349,7 +349,25 @@ async function planMembership(ctx: ModuleContext, connection: EtcdConnection, ba
       { ...result, endpoints },
     );
   }
-  return change(ctx, base, what, sh`member remove ${found.id}`, { ...result, endpoints });
+  const removal = change(ctx, base, what, sh`member remove ${found.id}`, { ...result, endpoints });
+  return { ...removal, apply: () => retryWhileSettling(removal.apply!) };
+}
+
+/**
+ * etcd refuses a reconfiguration ("unhealthy cluster") until the member asked has been
+ * connected to a quorum for a few seconds (its HealthInterval, 5 s): right after a restart
+ * of members, a removal that keeps quorum is refused for a moment. Asked again, for 30 s.
+ */
+async function retryWhileSettling<T>(step: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ModuleFailure) || !/unhealthy cluster/.test(error.message) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 const withNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
