@@ -23,7 +23,8 @@
   function nameOf(r) { return r.length > 5 ? r[5] : data.tasks[r[1]][0]; }
   function bar(r) {
     var b = el("i", "bar s" + r[4]);
-    b.style.left = pct(r[2]);
+    // a task that ends the run would otherwise sit just past the track's right edge
+    b.style.left = "min(" + pct(r[2]) + ", calc(100% - 2px))";
     b.style.width = pct(r[3]);
     b.title = nameOf(r) + "\n" + STATUS[r[4]] + ", " + fmt(r[3]) + " (from " + fmt(r[2]) + ")" + (data.tasks[r[1]][1] ? "\n" + data.tasks[r[1]][1] : "");
     return b;

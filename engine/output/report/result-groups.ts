@@ -30,6 +30,9 @@ function groups(record: RunRecord, wanted: (r: RecordedResult) => boolean): Resu
     if (group) group.hosts.push(r.host);
     else found.set(key, { task, name, status: r.status, ignored: r.ignored, msg: r.msg, diff: r.diff, output: r.output, delegatedTo: r.delegatedTo, hosts: [r.host] });
   }
+  // hosts as the run names them, not as they happened to finish
+  const order = new Map(record.hosts.map((h, i) => [h, i]));
+  for (const group of found.values()) group.hosts.sort((a, b) => order.get(a)! - order.get(b)!);
   return [...found.values()];
 }
 
