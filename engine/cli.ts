@@ -66,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   // loaded only for their command: every run would pay for them otherwise
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
   if (argv[2] === "adhoc") return (await import("./cli/adhoc")).adhocCommand(argv);
+  if (argv[2] === "inventory") return (await import("./cli/inventory")).inventoryCommand(argv);
   const cli = program();
   try {
     cli.parse(argv);

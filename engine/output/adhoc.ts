@@ -13,6 +13,7 @@
 import type { RunEventBus, RunEvents } from "../events";
 import { unifiedDiff } from "./diff-text";
 import { printable, printableName } from "./printable";
+import { sortedJson } from "../sorted-json";
 
 type HostResult = RunEvents["host-result"];
 
@@ -22,14 +23,6 @@ export type ResultShape = (result: Record<string, unknown>, msg: string) => Reco
 /** The result, with the module's one-line message where the result has none. */
 export const wholeResult: ResultShape = (result, msg) => (msg && result.msg === undefined ? { ...result, msg } : result);
 
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
-}
-
-const json = (value: unknown) => JSON.stringify(sortedKeys(value), null, 4);
-
 function caption(e: HostResult, failedWord: string): string {
   return e.status === "failed" ? failedWord : e.status === "changed" ? "CHANGED" : "SUCCESS";
 }
@@ -38,14 +31,14 @@ export function adhocLine(e: HostResult, shape: ResultShape): string {
   const host = printableName(e.host);
   const result = e.result ?? {};
   if (e.status === "skipped") return `${host} | SKIPPED`;
-  if (e.status === "unreachable") return `${host} | UNREACHABLE! => ${json({ changed: false, msg: e.msg, unreachable: true })}`;
+  if (e.status === "unreachable") return `${host} | UNREACHABLE! => ${sortedJson({ changed: false, msg: e.msg, unreachable: true })}`;
   // a command that ran: its output as it printed it
   if (typeof result.rc === "number" && typeof result.cmd === "string") {
     const output = [result.stdout, result.stderr, e.status === "failed" ? result.msg : undefined].filter((s) => typeof s === "string" && s !== "");
     return printable(`${host} | ${caption(e, "FAILED")} | rc=${result.rc} >>\n${output.join("\n")}`);
   }
   const shown = e.status === "failed" ? { ...result, msg: e.msg } : shape(result, e.msg);
-  return printable(`${host} | ${caption(e, "FAILED!")} => ${json(shown)}`);
+  return printable(`${host} | ${caption(e, "FAILED!")} => ${sortedJson(shown)}`);
 }
 
 export function attachAdhocOutput(events: RunEventBus, write: (line: string) => void, shape: ResultShape = wholeResult): void {
