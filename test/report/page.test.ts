@@ -45,7 +45,8 @@ describe.skipIf(skip)("the report in a browser", () => {
 
   it("shows a row per host, the failure, the diffs, the recap; no secret; nothing requested but the file", async () => {
     const { page } = view;
-    expect(await page.locator("#timeline-rows details.host .hostname").allInnerTexts()).toEqual(["web1", "web2", "db1slowest"]);
+    expect(await page.locator("#timeline-rows details.host .hostname").allInnerTexts()).toEqual(["web1", "web2", "db1"]);
+    expect(await page.innerText("details.host.slowest .total")).toMatch(/^slowest\s*\d/);
     // three hosts start open: each task of each host is a line
     expect(await page.locator("#timeline-rows details.host[open] .tasks .row").count()).toBeGreaterThanOrEqual(3 * 8);
     const failures = await page.innerText("#failures");

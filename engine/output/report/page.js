@@ -65,10 +65,11 @@
     var summary = el("summary", "row");
     var name = el("span", "hostname", host);
     name.title = host;
-    if (i === slowest && data.hosts.length > 1) name.appendChild(el("span", "flag", "slowest"));
     summary.appendChild(name);
     summary.appendChild(track(results));
-    summary.appendChild(el("span", "total", fmt(busy[i])));
+    var total = el("span", "total", fmt(busy[i]));
+    if (i === slowest && data.hosts.length > 1) total.insertBefore(el("span", "flag", "slowest"), total.firstChild);
+    summary.appendChild(total);
     details.appendChild(summary);
     // a host's task lines are made when it is first opened: 60 hosts of 100 tasks stay quick
     details.addEventListener("toggle", function () {
