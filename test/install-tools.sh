@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian tools the tests check tsplay's work with: openssl (certificates), etcd
-# (a real TLS handshake), kubectl (kubeconfigs), and what the package tests build
-# local repositories with. Installs only what is missing.
+# (a real TLS handshake), kubectl (kubeconfigs), what the package tests build
+# local repositories with, and chromium (the run report, rendered as a person sees
+# it). Installs only what is missing.
 set -euo pipefail
 missing=()
 command -v openssl >/dev/null || missing+=(openssl)
@@ -12,6 +13,8 @@ command -v kubectl >/dev/null || missing+=(kubernetes-client)
 command -v rpmbuild >/dev/null || missing+=(rpm)
 command -v createrepo_c >/dev/null || missing+=(createrepo-c)
 command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev)
+# for the report tests: playwright-core drives Debian's browser, it never downloads one
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 ((${#missing[@]} == 0)) && exit 0
 [ "$(id -u)" = 0 ] || { echo "install-tools: run as root to install ${missing[*]}" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive

@@ -1,10 +1,11 @@
 /**
  * `--output json`: one JSON object per line on stdout, and nothing else there. Task events
  * name their play, their role use (when in a role) and the file:line the task was written at.
+ * With `--report` the last line, the recap, names the report file.
  */
 import type { RunEventBus } from "../events";
 
-export function attachJsonOutput(events: RunEventBus, write: (line: string) => void): void {
+export function attachJsonOutput(events: RunEventBus, write: (line: string) => void, { report }: { report?: string } = {}): void {
   const emit = (object: Record<string, unknown>) => write(JSON.stringify(object));
   events
     .on("play-start", (e) => emit({ type: "play", name: e.name, hosts: e.hosts, check: e.check }))
@@ -25,5 +26,5 @@ export function attachJsonOutput(events: RunEventBus, write: (line: string) => v
       }),
     )
     .on("warning", (e) => emit({ type: "warning", msg: e.msg }))
-    .on("recap", (e) => emit({ type: "recap", hosts: e.hosts }));
+    .on("recap", (e) => emit({ type: "recap", hosts: e.hosts, ...(report ? { report } : {}) }));
 }

@@ -1,0 +1,73 @@
+/**
+ * `tsplay inventory -i INVENTORY (--graph [GROUP] | --list | --host NAME)`: the inventory as
+ * tsplay reads it, in the shapes of Ansible's `ansible-inventory`, so that a user sees exactly
+ * which groups a host is in and which variables it gets. Secrets are masked unless
+ * `--show-secrets` asks for them.
+ *
+ *   tsplay inventory -i inventory --graph
+ *   tsplay inventory -i inventory --host node1
+ */
+import { Command, CommanderError } from "commander";
+import { loadInventory } from "../inventory";
+import { hostVars, inventoryList } from "../inventory-view/ansible-list";
+import { inventoryGraph } from "../inventory-view/graph";
+import { limitedHosts } from "../run/limit";
+import { EXIT } from "../run/playbook-runner";
+import { sortedJson } from "../sorted-json";
+import { outputWriter } from "./output-writer";
+import { printError } from "./run-from-cli";
+
+interface InventoryOptions {
+  inventory: string[];
+  graph?: string | true;
+  list?: boolean;
+  host?: string;
+  limit?: string;
+  showSecrets: boolean;
+  verbose: number;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function program(): Command {
+  return new Command("tsplay inventory")
+    .description("Shows the inventory as tsplay reads it, as Ansible's ansible-inventory does")
+    .option("-i, --inventory <source>", "inventory file, directory or host list (repeatable)", collect, [])
+    .option("--graph [group]", "the groups and their hosts as a tree (from GROUP, default all)")
+    .option("--list", "every host's variables and every group's members, as JSON")
+    .option("--host <name>", "one host's variables, as JSON")
+    .option("-l, --limit <pattern>", "only these hosts")
+    .option("--show-secrets", "show passwords and other secrets instead of (hidden)", false)
+    .option("-v, --verbose", "stack traces of errors with -vvv", (_: string, n: number) => n + 1, 0)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+}
+
+/** `argv` as process.argv: node, script, "inventory", ... */
+export async function inventoryCommand(argv: string[]): Promise<number> {
+  const cli = program();
+  try {
+    cli.parse(argv.filter((_, i) => i !== 2));
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badOptions;
+    throw error;
+  }
+  const opts = cli.opts<InventoryOptions>();
+  const actions = [opts.graph !== undefined, opts.list === true, opts.host !== undefined].filter(Boolean).length;
+  if (actions !== 1) {
+    process.stderr.write(`ERROR: tsplay inventory: give one of --graph, --list or --host NAME\n`);
+    return EXIT.badOptions;
+  }
+  const write = outputWriter();
+  try {
+    const inventory = await loadInventory(opts.inventory.length ? opts.inventory : ["localhost"]);
+    const hosts = limitedHosts(inventory, opts.limit);
+    if (opts.graph !== undefined) inventoryGraph(inventory, opts.graph === true ? "all" : opts.graph, hosts).forEach((line) => write(line));
+    else if (opts.list) write(sortedJson(inventoryList(inventory, { showSecrets: opts.showSecrets, hosts })));
+    else write(sortedJson(hostVars(inventory, opts.host!, { showSecrets: opts.showSecrets })));
+    return EXIT.ok;
+  } catch (error) {
+    printError(error, opts.verbose);
+    return EXIT.error;
+  }
+}
