@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Writes STAND-INS for the release binaries the cluster playbook installs, laid out as the
-# guide unpacks the releases, into the folder given:
-#   kubernetes/server/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kube-proxy}
+# releases unpack (one folder per version), into the folder given:
+#   kubernetes-VERSION/server/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kube-proxy}
 #   flannel-v0.7.1/{flanneld,mk-docker-opts.sh}   docker/dockerd
-# Each is a small sh script: it refuses (exit 2, "unknown flag") any flag the real
-# component of the guide's version (Kubernetes 1.8.4, flannel 0.7.1, docker 17.12) does not
-# have — the lists below are the flags of those versions that the roles may pass — then
-# stays running. Type=notify units get READY=1 from python3, which the script execs (with its
-# arguments, so they stay visible in /proc) so that the notification comes from the main process.
+# Usage: write-stand-ins.sh DEST [KUBE_VERSION...]   (Kubernetes v1.8.4 by default)
+# Each is a small sh script: `--version` prints its version as the real one does; it refuses
+# (exit 2, "unknown flag") any flag the real component of the guide's version (Kubernetes
+# 1.8, flannel 0.7.1, docker 17.12) does not have — the lists below are the flags of those
+# versions that the roles may pass — then stays running. kube-apiserver answers TCP
+# connections on its --secure-port (a line naming its host and version: enough for a load
+# balancer's health checks and a test's connection through one). Type=notify units get
+# READY=1 from python3, which the script execs (with its arguments, so they stay visible in
+# /proc) so that the notification comes from the main process. A test makes one fail to
+# start on one host by naming it in that host's /etc/kubernetes/stand-in-fails.
 set -euo pipefail
 dest=$1
-mkdir -p "$dest/kubernetes/server/bin" "$dest/flannel-v0.7.1" "$dest/docker"
+shift
+versions=("${@:-v1.8.4}")
+mkdir -p "$dest/flannel-v0.7.1" "$dest/docker"
 
 stand_in() { # PATH NAME NOTIFY PRELUDE FLAGS...
   local path=$1 name=$2 notify=$3 prelude=$4; shift 4
   {
     echo '#!/bin/sh'
     echo "# STAND-IN for $name (tsplay tests): checks its flags, then stays running. Not the real program."
+    echo "version='${name#* }'"
+    echo 'if [ "$*" = --version ]; then case $version in v[0-9]*) echo "Kubernetes $version" ;; *) echo "$version" ;; esac; exit 0; fi'
+    echo 'if grep -qx "$(basename "$0")" /etc/kubernetes/stand-in-fails 2>/dev/null; then echo "failing on purpose (stand-in-fails)" >&2; exit 1; fi'
     echo "accepted=' $* '"
     cat <<'SH'
 # the feature gates Kubernetes 1.8 knows (pkg/features and apiserver's), as NAME=true|false
@@ -36,7 +46,9 @@ for arg in "$@"; do
 done
 SH
     echo "$prelude"
-    if [ "$notify" = notify ]; then
+    if [ "$notify" = serve ]; then
+      echo "$SERVE"
+    elif [ "$notify" = notify ]; then
       echo "exec python3 -c 'import os, socket, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 a = os.environ[\"NOTIFY_SOCKET\"]
@@ -50,26 +62,45 @@ time.sleep(10**9)' \"\$@\""
   chmod 0755 "$path"
 }
 
-k8s="$dest/kubernetes/server/bin"
+# kube-apiserver's main process: READY=1, then one line to every TCP connection on
+# --bind-address:--secure-port
+SERVE=$(cat <<'PY'
+exec python3 -c 'import os, socket, sys
+args = dict(a.lstrip("-").split("=", 1) for a in sys.argv[1:] if "=" in a)
+server = socket.create_server((args.get("bind-address", "0.0.0.0"), int(args.get("secure-port", "6443"))))
+n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+a = os.environ["NOTIFY_SOCKET"]
+n.connect("\0" + a[1:] if a.startswith("@") else a)
+n.send(b"READY=1")
+while True:
+    c, _ = server.accept()
+    c.sendall(("kube-apiserver %s %s\n" % (socket.gethostname(), os.environ.get("STAND_IN_VERSION", ""))).encode())
+    c.close()' "$@"
+PY
+)
 common="logtostderr v"
-stand_in "$k8s/kube-apiserver" "kube-apiserver v1.8.4" notify "" $common \
+for version in "${versions[@]}"; do
+k8s="$dest/kubernetes-$version/server/bin"
+mkdir -p "$k8s"
+stand_in "$k8s/kube-apiserver" "kube-apiserver $version" serve 'export STAND_IN_VERSION=$version' $common \
   etcd-servers advertise-address bind-address insecure-bind-address insecure-port secure-port allow-privileged \
   service-cluster-ip-range admission-control authorization-mode runtime-config kubelet-https \
   experimental-bootstrap-token-auth enable-bootstrap-token-auth token-auth-file service-node-port-range \
   tls-cert-file tls-private-key-file client-ca-file service-account-key-file etcd-cafile etcd-certfile \
   etcd-keyfile etcd-prefix enable-swagger-ui apiserver-count audit-log-maxage audit-log-maxbackup \
   audit-log-maxsize audit-log-path event-ttl kubelet-port
-stand_in "$k8s/kube-controller-manager" "kube-controller-manager v1.8.4" plain "" $common \
+stand_in "$k8s/kube-controller-manager" "kube-controller-manager $version" plain "" $common \
   master kubeconfig address port service-cluster-ip-range cluster-name cluster-cidr allocate-node-cidrs \
   cluster-signing-cert-file cluster-signing-key-file service-account-private-key-file root-ca-file leader-elect \
   experimental-cluster-signing-duration feature-gates
-stand_in "$k8s/kube-scheduler" "kube-scheduler v1.8.4" plain "" $common master kubeconfig address port leader-elect
-stand_in "$k8s/kubelet" "kubelet v1.8.4" plain "" $common \
+stand_in "$k8s/kube-scheduler" "kube-scheduler $version" plain "" $common master kubeconfig address port leader-elect
+stand_in "$k8s/kubelet" "kubelet $version" plain "" $common \
   address port hostname-override allow-privileged cgroup-driver cluster-dns cluster-domain \
   experimental-bootstrap-kubeconfig bootstrap-kubeconfig kubeconfig require-kubeconfig cert-dir \
   hairpin-mode serialize-image-pulls fail-swap-on pod-infra-container-image rotate-certificates feature-gates
-stand_in "$k8s/kube-proxy" "kube-proxy v1.8.4" plain "" $common \
+stand_in "$k8s/kube-proxy" "kube-proxy $version" plain "" $common \
   master kubeconfig bind-address hostname-override cluster-cidr masquerade-all proxy-mode
+done
 
 # flanneld: takes a subnet lease in etcd (v2 API) as flannel 0.7 does: its own lease again
 # if one names its public address, else the first free subnet of the network config (a
