@@ -17,6 +17,7 @@ import { clusterFiles } from "../roles/cluster-files";
 import { docker } from "../roles/docker";
 import { etcd, etcdRollingRestart } from "../roles/etcd";
 import { flannel } from "../roles/flannel";
+import { kubeLb } from "../roles/kube-lb";
 import { kubeProxy } from "../roles/kube-proxy";
 import { kubelet } from "../roles/kubelet";
 import { master } from "../roles/master";
@@ -41,6 +42,7 @@ export default playbook([
     roles: [
       { role: flannel, tags: ["flannel"] },
       { role: docker, tags: ["docker"] },
+      { role: kubeLb, tags: ["kube-lb"] },
       { role: kubelet, tags: ["kubelet"] },
       { role: kubeProxy, tags: ["kube-proxy"] },
     ],

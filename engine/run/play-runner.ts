@@ -4,7 +4,7 @@
  * give failed hosts a rescue; handlers run when flushed and at the end of a batch.
  */
 import { UnreachableError } from "../connection";
-import type { Block, Task, TaskItem } from "../dsl";
+import type { Block, Serial, Task, TaskItem } from "../dsl";
 import { gatherFacts } from "../facts";
 import type { HostState } from "./host-state";
 import { forEachLimited } from "./limit-concurrency";
@@ -12,6 +12,8 @@ import { halted, type PlayEnv } from "./play-env";
 import { runTaskOnHost, titleOn } from "./run-task";
 import { blockScope, playScope, roleScope, type Scope } from "./scope";
 import { serialBatches } from "./serial";
+import { taskVars } from "./task-vars";
+import { renderStrict } from "../template";
 import { selectedByTags } from "./tags";
 
 const live = (hosts: HostState[]) => hosts.filter((h) => h.active);
@@ -142,10 +144,19 @@ async function gatherAll(env: PlayEnv, hosts: HostState[]): Promise<void> {
   env.events.emit("task-end", { name: "Gathering Facts" });
 }
 
+/** `serial` as written, or rendered with the first host's vars where it is a template ("{{upgrade_serial}}"), as Ansible allows. */
+function renderedSerial(env: PlayEnv, hosts: HostState[]): Serial | undefined {
+  const serial = env.play.options.serial;
+  if (serial === undefined || hosts.length === 0) return serial;
+  const vars = taskVars(env, hosts[0]!, playScope(env.play.tags), undefined);
+  const render = (spec: number | string) => (typeof spec === "string" && spec.includes("{{") ? renderStrict(spec, vars) : spec);
+  return Array.isArray(serial) ? serial.map(render) : render(serial as number | string);
+}
+
 export async function runPlay(env: PlayEnv, hosts: HostState[]): Promise<void> {
   const play = env.play;
   const base = playScope(play.tags, play.options.become, play.options.becomeUser);
-  for (const batch of serialBatches(hosts, play.options.serial)) {
+  for (const batch of serialBatches(hosts, renderedSerial(env, hosts))) {
     if (halted(env)) return;
     if (play.gatherFacts && selectedByTags(["always"], env.settings)) await gatherAll(env, live(batch));
     await runItems(env, play.preTasks, base, batch);

@@ -45,7 +45,7 @@ export const ca = role({
     // 2.4.2's ~/.kube/config, kept with the other secrets; kubectl on the controller uses it
     task(
       "admin kubeconfig",
-      kubeconfig({ dest: "{{pki_dir}}/admin.kubeconfig", server: "{{kube_apiserver_url}}", certificateAuthority: caFile, user: "admin", context: "kubernetes", clientCertificate: "{{pki_dir}}/admin.pem", clientKey: "{{pki_dir}}/admin-key.pem" }),
+      kubeconfig({ dest: "{{pki_dir}}/admin.kubeconfig", server: "{{kube_admin_url}}", certificateAuthority: caFile, user: "admin", context: "kubernetes", clientCertificate: "{{pki_dir}}/admin.pem", clientKey: "{{pki_dir}}/admin-key.pem" }),
     ),
   ],
 });

@@ -61,7 +61,12 @@ export const clusterFacts = () =>
         cert: `${settings(h).ssl_dir}/kubernetes.pem`,
         key: `${settings(h).ssl_dir}/kubernetes-key.pem`,
       }),
-      kube_apiserver_url: (h) => `https://${addressOf(h, groupOf(h, "master")[0]!)}:${String(h.vars.apiserver_secure_port)}`,
+      // a node reaches the API through its local load balancer when there are several masters
+      // (roles/kube-lb); the controller's kubectl (admin.kubeconfig) through the first master
+      kube_apiserver_url: (h) =>
+        groupOf(h, "master").length > 1 ? `https://127.0.0.1:${String(h.vars.kube_lb_port)}` : `https://${addressOf(h, groupOf(h, "master")[0]!)}:${String(h.vars.apiserver_secure_port)}`,
+      kube_admin_url: (h) => `https://${addressOf(h, groupOf(h, "master")[0]!)}:${String(h.vars.apiserver_secure_port)}`,
+      kube_lb_masters: (h) => groupOf(h, "master").map((name) => ({ name, address: addressOf(h, name), port: String(h.vars.apiserver_secure_port) })),
       apiserver_count: (h) => String(groupOf(h, "master").length),
       kubernetes_hosts: (h) => {
         const addresses = [...groupOf(h, "etcd"), ...groupOf(h, "master")].map((n) => addressOf(h, n));
