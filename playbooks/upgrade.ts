@@ -1,0 +1,124 @@
+/**
+ * A rolling upgrade of Kubernetes to the binaries `kube_version` selects (and flannel's to
+ * `flannel_version`'s), from the versioned folders in `artifacts_dir`:
+ *
+ *   tsplay playbooks/upgrade.ts -i inventory -e kube_version=v1.9.11
+ *   tsplay playbooks/upgrade.ts -i inventory -e kube_version=v1.9.11 -e upgrade_serial=1
+ *
+ * Masters one at a time (kube-apiserver, controller-manager, scheduler: copied, restarted,
+ * the apiserver's port answering again), then nodes in batches of `upgrade_serial` (20% by
+ * default): each cordoned and drained through the API where one runs, its kubelet, kube-proxy
+ * (and flanneld) copied and restarted, waited for (the services stay up), uncordoned. The
+ * first host that does not come back stops the run: the hosts after it are left as they were.
+ * A host already at the version is left alone, so a re-run changes nothing. Refused before
+ * anything changes: a downgrade (`upgrade_allow_downgrade: true` to force it) and a skip of
+ * more than one minor version (`upgrade_allow_skip: true`).
+ * etcd is upgraded by the cluster playbook (`etcd_version`), one member at a time.
+ */
+import { play, playbook, task, type HostContext } from "../engine";
+import { assert, command, copy, systemd, waitFor } from "../modules";
+import { clusterFacts } from "../roles/shared/cluster-facts";
+import { kubernetesBinarySource } from "../roles/shared/kubernetes-files";
+import { settings } from "../roles/shared/settings";
+
+/** "Kubernetes v1.9.11" or "v1.9.11" → [1, 9, 11] */
+function parseVersion(text: string): [number, number, number] | undefined {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+const compare = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+const wanted = (h: HostContext) => String(h.vars.kube_version);
+const flag = (h: HostContext, name: string) => h.vars[name] === true || h.vars[name] === "true";
+
+/** Why the upgrade from `running` to `wanted` is refused, or undefined when it may go on. */
+export function versionProblem(running: string, target: string, allow: { downgrade: boolean; skip: boolean }): string | undefined {
+  const from = parseVersion(running);
+  const to = parseVersion(target);
+  if (!to) return `kube_version '${target}' is not a version like v1.9.11`;
+  if (!from) return undefined;
+  if (compare(to, from) < 0 && !allow.downgrade) return `refusing to downgrade from v${from.join(".")} to ${target} (upgrade_allow_downgrade: true forces it)`;
+  if ((to[0] !== from[0] || to[1] - from[1] > 1) && compare(to, from) > 0 && !allow.skip) {
+    return `refusing to skip minor versions from v${from.join(".")} to ${target}: upgrade one minor version at a time (upgrade_allow_skip: true forces it)`;
+  }
+  return undefined;
+}
+
+const runningVersion = (binary: string) =>
+  task(`running ${binary} version`, command({ argv: [`/usr/local/bin/${binary}`, "--version"] }), { checkMode: false, changedWhen: () => false, failedWhen: () => false });
+const apiserverVersion = runningVersion("kube-apiserver");
+const kubeletVersion = runningVersion("kubelet");
+const due = (check: ReturnType<typeof runningVersion>) => (h: HostContext) => {
+  const running = h.result(check)?.stdout ?? "";
+  return parseVersion(running)?.join(".") !== parseVersion(wanted(h))?.join(".");
+};
+const masterDue = due(apiserverVersion);
+const nodeDue = due(kubeletVersion);
+const api = (h: HostContext) => settings(h).kube_api_tasks;
+const kubectlOnController = (h: HostContext, ...words: string[]) => ["kubectl", `--kubeconfig=${settings(h).pki_dir}/admin.kubeconfig`, ...words];
+
+const binaries = (names: string[], when: (h: HostContext) => boolean) =>
+  task("binaries of the new version", copy({ src: kubernetesBinarySource("{{item}}"), dest: "/usr/local/bin/{{item}}", mode: "0755" }), { loop: names, when });
+
+// the services up, and still up 5 s later: a binary that fails at start is caught here
+const STAYS_UP = 'deadline=$(( $(date +%s) + 60 )); up=0; while [ "$up" -lt 5 ]; do if systemctl is-active --quiet "$@"; then up=$((up + 1)); else up=0; fi; [ "$(date +%s)" -lt "$deadline" ] || { systemctl --no-pager -n 5 status "$@" >&2; exit 1; }; sleep 1; done';
+
+export default playbook([
+  play({
+    name: "the version policy",
+    hosts: "master",
+    gatherFacts: false,
+    anyErrorsFatal: true,
+    tasks: [
+      apiserverVersion,
+      task(
+        "the upgrade is allowed",
+        assert({
+          that: (h) => versionProblem(h.result(apiserverVersion)?.stdout ?? "", wanted(h), { downgrade: flag(h, "upgrade_allow_downgrade"), skip: flag(h, "upgrade_allow_skip") }) === undefined,
+          failMsg: (h) => versionProblem(h.result(apiserverVersion)?.stdout ?? "", wanted(h), { downgrade: flag(h, "upgrade_allow_downgrade"), skip: flag(h, "upgrade_allow_skip") }) ?? "",
+        }),
+      ),
+    ],
+  }),
+  play({
+    name: "masters, one at a time",
+    hosts: "master",
+    gatherFacts: false,
+    serial: 1,
+    anyErrorsFatal: true,
+    preTasks: [clusterFacts()],
+    tasks: [
+      binaries(["kube-apiserver", "kube-controller-manager", "kube-scheduler"], masterDue),
+      task("restarted", systemd({ name: "{{item}}", state: "restarted" }), { loop: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"], when: masterDue }),
+      task("the apiserver answers again", waitFor({ host: "{{node_ip}}", port: (h) => Number(h.vars.apiserver_secure_port), timeout: 60 }), { when: masterDue }),
+    ],
+  }),
+  play({
+    name: "nodes, in batches",
+    hosts: "node",
+    gatherFacts: false,
+    serial: "{{upgrade_serial}}",
+    // the first node that does not come back ends the run; the batches after it are untouched
+    maxFailPercentage: 0,
+    anyErrorsFatal: true,
+    vars: { upgrade_serial: "20%" },
+    preTasks: [clusterFacts()],
+    tasks: [
+      kubeletVersion,
+      task("cordoned", command({ argv: (h) => kubectlOnController(h, "cordon", String(h.vars.node_ip)) }), { delegateTo: "localhost", when: (h) => api(h) && nodeDue(h) }),
+      task("drained", command({ argv: (h) => kubectlOnController(h, "drain", String(h.vars.node_ip), "--ignore-daemonsets", "--delete-local-data", "--force", "--timeout=300s") }), {
+        delegateTo: "localhost",
+        when: (h) => api(h) && nodeDue(h),
+      }),
+      binaries(["kubelet", "kube-proxy"], nodeDue),
+      task(
+        "flannel of flannel_version",
+        copy({ src: "{{artifacts_dir}}/flannel-{{flannel_version}}/{{item}}", dest: "/usr/local/bin/{{item}}", mode: "0755" }),
+        { loop: ["flanneld", "mk-docker-opts.sh"], when: (h) => nodeDue(h) && settings(h).flannel_from !== "packages" },
+      ),
+      task("restarted", systemd({ name: "{{item}}", state: "restarted" }), { loop: ["kubelet", "kube-proxy"], when: nodeDue }),
+      // read-only: under --check it watches the services as they run now
+      task("the node is back: its services stay up", command({ argv: ["sh", "-c", STAYS_UP, "sh", "kubelet", "kube-proxy"] }), { when: nodeDue, checkMode: false, changedWhen: () => false }),
+      task("uncordoned", command({ argv: (h) => kubectlOnController(h, "uncordon", String(h.vars.node_ip)) }), { delegateTo: "localhost", when: (h) => api(h) && nodeDue(h) }),
+    ],
+  }),
+]);
