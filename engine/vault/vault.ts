@@ -7,7 +7,7 @@
  *   const vault = new Vault([{ label: "prod", password: Buffer.from("pw") }]);
  *   const text = vault.seal(Buffer.from("db_password: x\n"));   // "$ANSIBLE_VAULT;1.2;AES256;prod\n..."
  *   vault.open(text, "group_vars/all.yml");                      // Buffer "db_password: x\n"
- *   Vault.none().open(text, "f");                                // VaultError: f: is vault-encrypted and no vault password was given ...
+ *   Vault.none().open(text, "f");                                // VaultError: f: vault-encrypted, and no vault password was given ...
  */
 import { createHash } from "node:crypto";
 import { UserError } from "../errors";
@@ -83,12 +83,12 @@ export class Vault {
   openWithLabel(text: string | Buffer, where?: string): { plaintext: Buffer; used: VaultPassword; header: string | undefined } {
     const vaultText = typeof text === "string" ? text : text.toString("latin1");
     const digest = createHash("sha256").update(vaultText).digest("hex");
-    if (!this.hasPasswords) throw new VaultError(`is vault-encrypted and no vault password was given (${HOW_TO_GIVE_A_PASSWORD})`, where);
+    if (!this.hasPasswords) throw new VaultError(`vault-encrypted, and no vault password was given (${HOW_TO_GIVE_A_PASSWORD})`, where);
     let envelope;
     try {
       envelope = parseEnvelope(vaultText);
     } catch (error) {
-      if (error instanceof EnvelopeError) throw new VaultError(`is not a valid vault text: ${error.message}`, where);
+      if (error instanceof EnvelopeError) throw new VaultError(`not a valid vault text: ${error.message}`, where);
       throw error;
     }
     // the password the file names first, as Ansible tries them; the id in a header is a hint, not signed

@@ -98,7 +98,7 @@ describe("what does not open is one line naming where, with none of the plaintex
 
   it("no password at all, saying how to give one", () => {
     expect(errorOf(() => Vault.none().open(text, "f.yml")).message).toBe(
-      "f.yml: is vault-encrypted and no vault password was given (--vault-password-file FILE, --vault-id LABEL@SOURCE or --ask-vault-pass)",
+      "f.yml: vault-encrypted, and no vault password was given (--vault-password-file FILE, --vault-id LABEL@SOURCE or --ask-vault-pass)",
     );
   });
 
@@ -116,10 +116,10 @@ describe("what does not open is one line naming where, with none of the plaintex
 
   it("a broken envelope: not hex, cut short, another format or cipher", () => {
     const vault = defaultVault();
-    expect(errorOf(() => vault.open(text.replace(/\n3/, "\nz"), "f")).message).toBe("f: is not a valid vault text: its body is not hexadecimal");
-    expect(errorOf(() => vault.open(text.split("\n").slice(0, 4).join("\n"), "f")).message).toMatch(/^f: is not a valid vault text: /);
-    expect(errorOf(() => vault.open(text.replace(";1.1;", ";1.0;"), "f")).message).toBe("f: is not a valid vault text: vault format 1.0 is not supported (1.1 and 1.2 are)");
-    expect(errorOf(() => vault.open(text.replace("AES256", "AES"), "f")).message).toBe("f: is not a valid vault text: cipher AES is not supported (AES256 is)");
+    expect(errorOf(() => vault.open(text.replace(/\n3/, "\nz"), "f")).message).toBe("f: not a valid vault text: its body is not hexadecimal");
+    expect(errorOf(() => vault.open(text.split("\n").slice(0, 4).join("\n"), "f")).message).toMatch(/^f: not a valid vault text: /);
+    expect(errorOf(() => vault.open(text.replace(";1.1;", ";1.0;"), "f")).message).toBe("f: not a valid vault text: vault format 1.0 is not supported (1.1 and 1.2 are)");
+    expect(errorOf(() => vault.open(text.replace("AES256", "AES"), "f")).message).toBe("f: not a valid vault text: cipher AES is not supported (AES256 is)");
   });
 });
 
