@@ -18,6 +18,8 @@ import { outputWriter } from "./cli/output-writer";
 import { finishCommand, printError, runFromCli } from "./cli/run-from-cli";
 import { addRunOptions, describeRunOptions, extraVars, inventorySources, list, type RunOptionValues } from "./cli/run-options";
 import { tsplayVersion } from "./cli/version";
+import { vaultFromOptions } from "./cli/vault-options";
+import type { Vault } from "./vault/vault";
 
 function program(): Command {
   return addRunOptions(
@@ -89,8 +91,10 @@ export async function main(argv: string[]): Promise<number> {
     printError(error, opts.verbose);
     return EXIT.badOptions;
   }
+  let vault: Vault | undefined;
   try {
-    const [inventory, playbook] = await Promise.all([loadInventory(sources), loadPlaybook(file, { typecheck: opts.typecheck })]);
+    vault = await vaultFromOptions(opts);
+    const [inventory, playbook] = await Promise.all([loadInventory(sources, { vault }), loadPlaybook(file, { typecheck: opts.typecheck })]);
     const settings = defaultSettings({
       check: opts.check,
       // the report shows each changed file's differences; the output shows them only for --diff
@@ -99,10 +103,11 @@ export async function main(argv: string[]): Promise<number> {
       skipTags: opts.skipTags,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars),
+      extraVars: extraVars(opts.extraVars, vault),
       startAtTask: opts.startAtTask,
       forceHandlers: opts.forceHandlers,
       playbookDir: dirname(resolve(file)),
+      vault,
     });
     if (listing) {
       const lines = opts.listHosts ? listHosts(playbook, inventory, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
@@ -113,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
     return finishCommand(report, exitCode);
   } catch (error) {
-    printError(error, opts.verbose);
-    return finishCommand(report, EXIT.error, error);
+    printError(error, opts.verbose, vault?.secrets);
+    return finishCommand(report, EXIT.error, error, vault?.secrets);
   }
 }

@@ -1,5 +1,8 @@
 /**
- * The controller's files as a run sees them. Under --check nothing is written, so a file an
+ * The controller's files as a run sees them. A vault-encrypted file reads as its plaintext,
+ * opened in memory with the run's vault (the PKI folder kept encrypted: copy sends its
+ * files to hosts decrypted, kubeconfig embeds them), and what it holds is masked in output.
+ * Under --check nothing is written, so a file an
  * earlier task would have written on the controller (a certificate the ca play issues
  * again, a kubeconfig embedding it) is kept here with the content its plan predicted; the
  * tasks after it that read controller files (copy's and template's `src`, kubeconfig's
@@ -12,20 +15,26 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { isVaultText } from "./vault/envelope";
+import { Vault } from "./vault/vault";
 
 export class ControllerFiles {
   private readonly predicted = new Map<string, Buffer>();
+
+  constructor(private readonly vault: Vault = Vault.none()) {}
 
   /** Under --check: `path` holds `content` for the rest of the run. */
   predict(path: string, content: Buffer | string): void {
     this.predicted.set(resolve(path), Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"));
   }
 
-  /** The file's bytes as the run sees them, or undefined when it is not there (or not a file). */
+  /** The file's bytes as the run sees them (decrypted), or undefined when it is not there (or not a file). A VaultError when it does not open. */
   read(path: string): Buffer | undefined {
-    const predicted = this.predicted.get(resolve(path));
-    if (predicted) return predicted;
-    return existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
+    const bytes = this.predicted.get(resolve(path)) ?? (existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined);
+    if (bytes === undefined || !isVaultText(bytes)) return bytes;
+    const plaintext = this.vault.open(bytes, path);
+    this.vault.secrets.add(plaintext.toString("utf8"));
+    return plaintext;
   }
 
   /** "file", "directory" or undefined, as the run sees it. */
