@@ -4,6 +4,7 @@
  *   tsplay new role|playbook NAME        scaffolds (a playbook is a .ts file, never "new")
  *   tsplay adhoc PATTERN -m MODULE -a …  one module on the matching hosts
  *   tsplay inventory --graph|--list|--host NAME
+ *   tsplay vault encrypt|decrypt|view|edit|create|rekey|encrypt-string ...
  */
 import { Command, CommanderError } from "commander";
 import { dirname, resolve } from "node:path";
@@ -37,7 +38,7 @@ function program(): Command {
     .option("--no-typecheck", "skip type-checking the playbook before running it")
     .addHelpText(
       "after",
-      "\nOther commands:\n  tsplay adhoc PATTERN -m MODULE -a ARGS [options]   one module on the matching hosts\n  tsplay inventory [--graph | --list | --host NAME]   the inventory as tsplay reads it\n  tsplay new role NAME [--dir roles]\n  tsplay new playbook NAME [--dir playbooks]",
+      "\nOther commands:\n  tsplay adhoc PATTERN -m MODULE -a ARGS [options]   one module on the matching hosts\n  tsplay inventory [--graph | --list | --host NAME]   the inventory as tsplay reads it\n  tsplay vault encrypt|decrypt|view|edit|rekey|encrypt-string ...   Ansible Vault files\n  tsplay new role NAME [--dir roles]\n  tsplay new playbook NAME [--dir playbooks]",
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -69,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
   if (argv[2] === "adhoc") return (await import("./cli/adhoc")).adhocCommand(argv);
   if (argv[2] === "inventory") return (await import("./cli/inventory")).inventoryCommand(argv);
+  if (argv[2] === "vault") return (await import("./cli/vault")).vaultCommand(argv);
   const cli = program();
   try {
     cli.parse(argv);
