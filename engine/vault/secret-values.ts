@@ -2,8 +2,9 @@
  * The values a vault revealed in this run, and masking them: wherever one appears in text
  * that is shown (a message, a result, a diff, an error), it is replaced by "(hidden)". A
  * value is also looked for as JSON writes it inside a string and, for long ones, base64-encoded
- * (a key embedded in a kubeconfig); each long line of a value of several lines is looked for
- * alone (part of a key printed by a command).
+ * (a key embedded in a kubeconfig); each line of base64 data in a value of several lines (a
+ * PEM key's body) is looked for alone, as part of a key a command printed would show it.
+ * Other lines are not: a kubeconfig's `server: https://...` says nothing secret.
  *
  *   const secrets = new SecretValues();
  *   secrets.add("hunter2-long");
@@ -16,8 +17,7 @@
 export const MASK = "(hidden)";
 export const MIN_LENGTH = 4;
 const LONG = 16;
-// armour lines say what a PEM holds, not what it is: masking them would hide every certificate's too
-const PEM_ARMOUR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+const BASE64_LINE = /^[A-Za-z0-9+/]{16,}={0,2}$/;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -34,7 +34,7 @@ export class SecretValues {
     if (typeof value !== "string" || value.length < MIN_LENGTH) return;
     const forms = [value, JSON.stringify(value).slice(1, -1)];
     if (value.length >= LONG) forms.push(Buffer.from(value, "utf8").toString("base64"));
-    if (value.includes("\n")) forms.push(...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= LONG && !PEM_ARMOUR.test(line)));
+    if (value.includes("\n")) forms.push(...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => BASE64_LINE.test(line)));
     for (const form of forms) {
       if (this.values.has(form)) continue;
       this.values.add(form);
