@@ -61,15 +61,17 @@ function shapeFor(module: AdhocModule, args: Record<string, unknown>): ResultSha
 
 /** `--list-hosts`: the hosts the command would run on, as Ansible lists them; no module is needed. */
 async function listMatchingHosts(pattern: string, opts: AdhocOptions, write: (line: string) => void): Promise<number> {
+  let vault: Vault | undefined;
   try {
-    const inventory = await loadInventory(inventorySources(opts), { vault: await vaultFromOptions(opts) });
+    vault = await vaultFromOptions(opts);
+    const inventory = await loadInventory(inventorySources(opts), { vault });
     const limit = limitedHosts(inventory, opts.limit);
     const hosts = inventory.select(pattern).filter((h) => !limit || limit.has(h));
     write(`  hosts (${hosts.length}):`);
     hosts.forEach((h) => write(`    ${printableName(h)}`));
     return EXIT.ok;
   } catch (error) {
-    printError(error, opts.verbose);
+    printError(error, opts.verbose, vault?.secrets);
     return EXIT.error;
   }
 }

@@ -16,6 +16,7 @@ import { EXIT } from "../run/playbook-runner";
 import { sortedJson } from "../sorted-json";
 import { maskVaultValues } from "../secret-vars";
 import type { VaultOptionValues } from "../vault/password-sources";
+import type { Vault } from "../vault/vault";
 import { outputWriter } from "./output-writer";
 import { addVaultOptions, vaultFromOptions } from "./vault-options";
 import { printError } from "./run-from-cli";
@@ -62,17 +63,19 @@ export async function inventoryCommand(argv: string[]): Promise<number> {
     return EXIT.badOptions;
   }
   const write = outputWriter();
+  let vault: Vault | undefined;
   try {
-    const vault = await vaultFromOptions(opts);
+    vault = await vaultFromOptions(opts);
     const inventory = await loadInventory(opts.inventory.length ? opts.inventory : ["localhost"], { vault });
     const hosts = limitedHosts(inventory, opts.limit);
-    const shown = (value: Record<string, unknown>) => (opts.showSecrets ? value : maskVaultValues(value, vault.secrets));
+    const secrets = vault.secrets;
+    const shown = (value: Record<string, unknown>) => (opts.showSecrets ? value : maskVaultValues(value, secrets));
     if (opts.graph !== undefined) inventoryGraph(inventory, opts.graph === true ? "all" : opts.graph, hosts).forEach((line) => write(line));
     else if (opts.list) write(sortedJson(shown(inventoryList(inventory, { showSecrets: opts.showSecrets, hosts }))));
     else write(sortedJson(shown(hostVars(inventory, opts.host!, { showSecrets: opts.showSecrets }))));
     return EXIT.ok;
   } catch (error) {
-    printError(error, opts.verbose);
+    printError(error, opts.verbose, opts.showSecrets ? undefined : vault?.secrets);
     return EXIT.error;
   }
 }

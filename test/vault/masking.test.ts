@@ -122,6 +122,10 @@ describe("vault values in output", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`ERROR: ${join(dir, "group_vars/web.yml")}:1: ansible_port must be a port number (1-65535), got "(hidden)"\n`);
     expect(readFileSync(report, "utf8")).not.toContain("not-a-port-but-a-secret");
+    for (const command of [["inventory", "--list"], ["adhoc", "all", "--list-hosts"]]) {
+      const other = tsplay([...command, "-i", join(dir, "hosts"), "--vault-password-file", join(FIXTURES, "default.password")]);
+      expect(other.stderr, command[0]).toMatch(/ansible_port must be a port number \(1-65535\), got "\(hidden\)"\n$/);
+    }
   });
 
   it("tsplay inventory: vault values are (hidden) unless --show-secrets", () => {
