@@ -1,10 +1,11 @@
 /**
  * The values a vault revealed in this run, and masking them: wherever one appears in text
  * that is shown (a message, a result, a diff, an error), it is replaced by "(hidden)". A
- * value is also looked for as JSON writes it inside a string and, for long ones, base64-encoded
- * (a key embedded in a kubeconfig); each line of base64 data in a value of several lines (a
- * PEM key's body) is looked for alone, as part of a key a command printed would show it.
- * Other lines are not: a kubeconfig's `server: https://...` says nothing secret.
+ * value is also looked for without the whitespace around it, as JSON writes it inside a
+ * string and, for long ones, base64-encoded (a key embedded in a kubeconfig); each line of
+ * base64 data in a value of several lines (a PEM key's body) is looked for alone, as part of
+ * a key a command printed would show it. Other lines are not: a kubeconfig's
+ * `server: https://...` says nothing secret.
  *
  *   const secrets = new SecretValues();
  *   secrets.add("hunter2-long");
@@ -32,7 +33,9 @@ export class SecretValues {
   /** A revealed string; anything else is ignored. */
   add(value: unknown): void {
     if (typeof value !== "string" || value.length < MIN_LENGTH) return;
-    const forms = [value, JSON.stringify(value).slice(1, -1)];
+    // a file's content ends with a newline its uses often lose ("echo $(cat f)", a template line)
+    const trimmed = value.trim();
+    const forms = [value, JSON.stringify(value).slice(1, -1), ...(trimmed.length >= MIN_LENGTH && trimmed !== value ? [trimmed, JSON.stringify(trimmed).slice(1, -1)] : [])];
     if (value.length >= LONG) forms.push(Buffer.from(value, "utf8").toString("base64"));
     if (value.includes("\n")) forms.push(...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => BASE64_LINE.test(line)));
     for (const form of forms) {

@@ -15,6 +15,12 @@ describe("SecretValues", () => {
     expect(secrets.mask(JSON.stringify({ k: 'pa"ss\nword' }))).toBe('{"k":"(hidden)"}');
   });
 
+  it("a file's content without its final newline too, as a command or a template line uses it", () => {
+    const secrets = new SecretValues();
+    secrets.add("from-a-password-file\n");
+    expect(secrets.mask("echo from-a-password-file; ok")).toBe("echo (hidden); ok");
+  });
+
   it("leaves out strings shorter than 4 characters, and what is not a string", () => {
     const secrets = new SecretValues();
     secrets.addAll({ port: 22, on: true, short: "abc", list: ["long-enough"] });
