@@ -1,17 +1,18 @@
 /**
- * The controller's files as a run sees them. A vault-encrypted file reads as its plaintext,
- * opened in memory with the run's vault (the PKI folder kept encrypted: copy sends its
- * files to hosts decrypted, kubeconfig embeds them), and what it holds is masked in output.
- * Under --check nothing is written, so a file an
+ * The controller's files as a run sees them. Under --check nothing is written, so a file an
  * earlier task would have written on the controller (a certificate the ca play issues
  * again, a kubeconfig embedding it) is kept here with the content its plan predicted; the
  * tasks after it that read controller files (copy's and template's `src`, kubeconfig's
  * certificates, `h.controllerFile`) then see what a real run would have left, and --check
  * predicts their changes too instead of comparing against the old file.
  *
- *   const files = new ControllerFiles();
+ * A vault-encrypted file reads as its plaintext, opened in memory with the run's vault (a
+ * PKI folder kept in the vault: copy sends its files to hosts decrypted, kubeconfig embeds
+ * them), and what it holds is masked in output.
+ *
+ *   const files = new ControllerFiles(vault);
  *   files.predict("/root/ssl/kubernetes.pem", newPem);   // the runner, for a predicted write
- *   files.read("/root/ssl/kubernetes.pem");               // a module reading it later
+ *   files.read("/root/ssl/kubernetes-key.pem");           // a module reading it later: the plaintext
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
