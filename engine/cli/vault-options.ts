@@ -16,7 +16,7 @@ export function addVaultOptions(command: Command, { encrypting = true }: { encry
     .option("--vault-id <id>", "a vault password: LABEL@FILE, LABEL@prompt, or FILE for the default id (repeatable)", collect, [])
     .option("--vault-pass-file, --vault-password-file <file>", "the vault password: a file, or an executable printing it (repeatable)", collect, [])
     .option("--ask-vault-password, --ask-vault-pass", "ask for the vault password");
-  if (encrypting) command.option("--encrypt-vault-id <label>", "the vault id new vault files are encrypted for (default: the first given)");
+  if (encrypting) command.option("--encrypt-vault-id <label>", "the vault id new vault texts are encrypted for (a run: default the first given; tsplay vault: needed with several)");
   return command;
 }
 
