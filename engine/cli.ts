@@ -4,6 +4,7 @@
  *   tsplay new role|playbook NAME        scaffolds (a playbook is a .ts file, never "new")
  *   tsplay adhoc PATTERN -m MODULE -a …  one module on the matching hosts
  *   tsplay inventory --graph|--list|--host NAME
+ *   tsplay vault encrypt|decrypt|view|edit|create|rekey|encrypt-string ...
  */
 import { Command, CommanderError } from "commander";
 import { dirname, resolve } from "node:path";
@@ -18,6 +19,8 @@ import { outputWriter } from "./cli/output-writer";
 import { finishCommand, printError, runFromCli } from "./cli/run-from-cli";
 import { addRunOptions, describeRunOptions, extraVars, inventorySources, list, type RunOptionValues } from "./cli/run-options";
 import { tsplayVersion } from "./cli/version";
+import { vaultFromOptions } from "./cli/vault-options";
+import type { Vault } from "./vault/vault";
 
 function program(): Command {
   return addRunOptions(
@@ -35,7 +38,7 @@ function program(): Command {
     .option("--no-typecheck", "skip type-checking the playbook before running it")
     .addHelpText(
       "after",
-      "\nOther commands:\n  tsplay adhoc PATTERN -m MODULE -a ARGS [options]   one module on the matching hosts\n  tsplay inventory [--graph | --list | --host NAME]   the inventory as tsplay reads it\n  tsplay new role NAME [--dir roles]\n  tsplay new playbook NAME [--dir playbooks]",
+      "\nOther commands:\n  tsplay adhoc PATTERN -m MODULE -a ARGS [options]   one module on the matching hosts\n  tsplay inventory [--graph | --list | --host NAME]   the inventory as tsplay reads it\n  tsplay vault encrypt|decrypt|view|edit|rekey|encrypt-string ...   Ansible Vault files\n  tsplay new role NAME [--dir roles]\n  tsplay new playbook NAME [--dir playbooks]",
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -67,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
   if (argv[2] === "adhoc") return (await import("./cli/adhoc")).adhocCommand(argv);
   if (argv[2] === "inventory") return (await import("./cli/inventory")).inventoryCommand(argv);
+  if (argv[2] === "vault") return (await import("./cli/vault")).vaultCommand(argv);
   const cli = program();
   try {
     cli.parse(argv);
@@ -89,8 +93,10 @@ export async function main(argv: string[]): Promise<number> {
     printError(error, opts.verbose);
     return EXIT.badOptions;
   }
+  let vault: Vault | undefined;
   try {
-    const [inventory, playbook] = await Promise.all([loadInventory(sources), loadPlaybook(file, { typecheck: opts.typecheck })]);
+    vault = await vaultFromOptions(opts);
+    const [inventory, playbook] = await Promise.all([loadInventory(sources, { vault }), loadPlaybook(file, { typecheck: opts.typecheck })]);
     const settings = defaultSettings({
       check: opts.check,
       // the report shows each changed file's differences; the output shows them only for --diff
@@ -99,10 +105,11 @@ export async function main(argv: string[]): Promise<number> {
       skipTags: opts.skipTags,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars),
+      extraVars: extraVars(opts.extraVars, vault),
       startAtTask: opts.startAtTask,
       forceHandlers: opts.forceHandlers,
       playbookDir: dirname(resolve(file)),
+      vault,
     });
     if (listing) {
       const lines = opts.listHosts ? listHosts(playbook, inventory, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
@@ -113,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
     return finishCommand(report, exitCode);
   } catch (error) {
-    printError(error, opts.verbose);
-    return finishCommand(report, EXIT.error, error);
+    printError(error, opts.verbose, vault?.secrets);
+    return finishCommand(report, EXIT.error, error, vault?.secrets);
   }
 }

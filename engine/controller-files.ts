@@ -6,26 +6,36 @@
  * certificates, `h.controllerFile`) then see what a real run would have left, and --check
  * predicts their changes too instead of comparing against the old file.
  *
- *   const files = new ControllerFiles();
+ * A vault-encrypted file reads as its plaintext, opened in memory with the run's vault (a
+ * PKI folder kept in the vault: copy sends its files to hosts decrypted, kubeconfig embeds
+ * them), and what it holds is masked in output.
+ *
+ *   const files = new ControllerFiles(vault);
  *   files.predict("/root/ssl/kubernetes.pem", newPem);   // the runner, for a predicted write
- *   files.read("/root/ssl/kubernetes.pem");               // a module reading it later
+ *   files.read("/root/ssl/kubernetes-key.pem");           // a module reading it later: the plaintext
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { isVaultText } from "./vault/envelope";
+import { Vault } from "./vault/vault";
 
 export class ControllerFiles {
   private readonly predicted = new Map<string, Buffer>();
+
+  constructor(private readonly vault: Vault = Vault.none()) {}
 
   /** Under --check: `path` holds `content` for the rest of the run. */
   predict(path: string, content: Buffer | string): void {
     this.predicted.set(resolve(path), Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"));
   }
 
-  /** The file's bytes as the run sees them, or undefined when it is not there (or not a file). */
+  /** The file's bytes as the run sees them (decrypted), or undefined when it is not there (or not a file). A VaultError when it does not open. */
   read(path: string): Buffer | undefined {
-    const predicted = this.predicted.get(resolve(path));
-    if (predicted) return predicted;
-    return existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
+    const bytes = this.predicted.get(resolve(path)) ?? (existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined);
+    if (bytes === undefined || !isVaultText(bytes)) return bytes;
+    const plaintext = this.vault.open(bytes, path);
+    this.vault.secrets.add(plaintext.toString("utf8"));
+    return plaintext;
   }
 
   /** "file", "directory" or undefined, as the run sees it. */

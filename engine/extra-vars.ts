@@ -1,11 +1,15 @@
 /**
  * The -e (--extra-vars) values of a run, merged in order, later ones winning: `key=value`, a JSON object,
- * or `@file`, a YAML or JSON mapping read as inventory vars files are (YAML 1.1, aliases bounded).
+ * or `@file`, a YAML or JSON mapping read as inventory vars files are (YAML 1.1, aliases bounded, a
+ * vault-encrypted file or `!vault` values opened with the run's vault).
  * Each mistake is one ExtraVarsError line naming the option and, for a file, the file and line.
+ *
+ *   loadExtraVars(["pki_dir=/root/ssl", "@secrets.yml"], vault)   // { pki_dir: "/root/ssl", ...secrets.yml }
  */
 import { UserError } from "./errors";
 import { readFileSync } from "node:fs";
 import type { Vars } from "./host-context";
+import type { Vault } from "./vault/vault";
 import { InventoryError } from "./inventory";
 import { describe, isPlainObject } from "./inventory/yaml";
 import { readYaml } from "./inventory/yaml-text";
@@ -13,8 +17,8 @@ import { parseExtraVar } from "./vars";
 
 export class ExtraVarsError extends UserError {}
 
-export function loadExtraVars(values: string[]): Vars {
-  return Object.assign({}, ...values.map((value) => (value.startsWith("@") ? readVarsFile(value.slice(1)) : readInline(value))));
+export function loadExtraVars(values: string[], vault?: Vault): Vars {
+  return Object.assign({}, ...values.map((value) => (value.startsWith("@") ? readVarsFile(value.slice(1), vault) : readInline(value))));
 }
 
 function readInline(value: string): Vars {
@@ -27,7 +31,7 @@ function readInline(value: string): Vars {
   }
 }
 
-function readVarsFile(path: string): Vars {
+function readVarsFile(path: string, vault: Vault | undefined): Vars {
   const option = `-e @${path}`;
   let text: string;
   try {
@@ -37,7 +41,7 @@ function readVarsFile(path: string): Vars {
   }
   let data: unknown;
   try {
-    data = readYaml(text, path).data;
+    data = readYaml(text, path, vault).data;
   } catch (e) {
     if (!(e instanceof InventoryError)) throw e;
     throw new ExtraVarsError(`${option}${e.line === undefined ? "" : `:${e.line}`}: ${e.reason}`);

@@ -8,6 +8,7 @@ import type { Connection } from "./connection";
 import type { ControllerFiles } from "./controller-files";
 import type { Dynamic, Facts, HostContext, Vars } from "./host-context";
 import { validateArgs, type ArgSpec, type SpecArgs } from "./module-args";
+import type { TaskVault } from "./vault/secret-file";
 
 export interface FileDiff {
   path: string;
@@ -87,6 +88,8 @@ export interface ModuleContext {
   render(template: string): string;
   /** the whole host context, for modules (assert, debug) that evaluate user functions */
   readonly hostContext: HostContext;
+  /** the run's vault, for modules that keep secrets in files (engine/vault/secret-file.ts); absent: no vault */
+  readonly vault?: TaskVault;
 }
 
 /** A task failed for a reason the user can act on; the message is shown as is. */

@@ -8,14 +8,17 @@
  *
  * The token goes into the host variable named by `fact` (default `bootstrap_token`) for
  * later tasks, and nowhere else: not into the result, the summary or a diff. The file is
- * 0600; other lines of an existing token.csv are left as they are, byte for byte.
+ * 0600; other lines of an existing token.csv are left as they are, byte for byte. With a
+ * vault password, the file on the controller is kept vault-encrypted (`encrypt` says
+ * otherwise) and the token is masked in all output.
  */
-import { planFileWrite, probeFile, type ProbedFile } from "../engine/managed-file";
+import { probeFile, type ProbedFile } from "../engine/managed-file";
 import { defineModule, ModuleFailure, type BaseResult, type Plan } from "../engine/module";
 import { displayPath } from "../engine/remote-stat";
 import { problemOf, RequestError } from "../engine/pki/request-error";
 import { checkEntryFields, formatEntry, newToken, parseEntry, usableToken, type TokenEntry } from "../engine/pki/token-csv";
 import { joinLines, splitLines, type Line } from "../engine/text-bytes";
+import { planSecretFileWrite, revealFile, sealsFiles } from "../engine/vault/secret-file";
 
 export interface BootstrapTokenResult extends BaseResult {
   dest: string;
@@ -69,14 +72,18 @@ export const bootstrapToken = defineModule({
     uid: { type: "string", doc: "default 10001" },
     groups: { type: "string", doc: "comma-separated; default system:kubelet-bootstrap" },
     fact: { type: "string", doc: "the host variable receiving the token (default bootstrap_token)" },
+    encrypt: { type: "boolean", doc: "keep the file vault-encrypted (default: when the run has a vault password and the task runs on the controller)" },
   },
   check: (args) => problemOf(args, () => parseArgs(args)),
   async plan(ctx, args): Promise<Plan<BootstrapTokenResult>> {
     const { wanted, fact } = parseArgs(args);
-    const probed = await probeFile(ctx, args.dest, { readContent: true });
+    const seal = sealsFiles(ctx, args.encrypt);
+    const probed = revealFile(ctx, await probeFile(ctx, args.dest, { readContent: true }));
     const { content, token, why } = withEntry(probed, wanted);
+    // a token kept in the vault is a vault secret: masked wherever it would show
+    if (seal || probed.sealed) ctx.vault?.vault.secrets.add(token);
     // never a diff: both sides would show the token
-    const plan = planFileWrite({ ...ctx, diff: false }, probed, { content, mode: "0600" });
+    const plan = planSecretFileWrite(ctx, probed, { content, mode: "0600" }, seal);
     const shown = displayPath(probed.path);
     const summary = why ? `${shown}: ${why}` : plan.summary;
     const apply = plan.apply;

@@ -13,6 +13,9 @@
  * summary, in --check too) say which. An existing key of the requested kind is kept.
  * Files made by cfssl by hand are taken over as they are. Keys are written 0600 from the
  * first byte and never appear in output or diffs.
+ *
+ * With a vault password, keys on the controller are kept vault-encrypted (`encrypt` says
+ * otherwise): read in memory, compared by their plaintext, a plain key encrypted in place.
  */
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { planFileWrite, type ProbedFile } from "../engine/managed-file";
@@ -26,6 +29,7 @@ import { probeFiles } from "../engine/pki/probe-files";
 import { describeSan, describeSubject, parseRequest, type CertRequest } from "../engine/pki/request";
 import { problemOf, RequestError } from "../engine/pki/request-error";
 import { displayPath } from "../engine/remote-stat";
+import { planSecretFileWrite, revealFile, sealsFiles, type RevealedFile } from "../engine/vault/secret-file";
 
 export interface CertResult extends BaseResult {
   /** NAME.pem and NAME-key.pem */
@@ -92,14 +96,18 @@ export const cert = defineModule({
     ca: { type: "string", doc: "the bare name of the signing CA in dir (default: ca)" },
     profile: { type: "record", doc: "a ca-config.json signing profile: usages and expiry (default: cfssl's, 8760h)" },
     renewBefore: { type: "string", doc: "re-issue when the certificate expires within this duration (default 720h)" },
+    encrypt: { type: "boolean", doc: "keep the key vault-encrypted (default: when the run has a vault password and the task runs on the controller)" },
   },
   check: (args) => problemOf(args, () => parseArgs(args)),
   async plan(ctx, args): Promise<Plan<CertResult>> {
     const { request, renewBeforeMs } = parseArgs(args);
     const paths = pathsOf(args.dir, args.name, args.ca ?? "ca");
-    const files = await probeFiles(ctx, args.isCa ? [paths.cert, paths.key] : [paths.cert, paths.key, paths.caCert, paths.caKey]);
-    refuseNonFiles(files);
-    const [certFile, keyFile, caCertFile, caKeyFile] = files as [ProbedFile, ProbedFile, ProbedFile?, ProbedFile?];
+    const seal = sealsFiles(ctx, args.encrypt);
+    const probed = await probeFiles(ctx, args.isCa ? [paths.cert, paths.key] : [paths.cert, paths.key, paths.caCert, paths.caKey]);
+    refuseNonFiles(probed);
+    // a key kept in the vault is read as its plaintext, in memory only
+    const files = probed.map((file) => revealFile(ctx, file));
+    const [certFile, keyFile, caCertFile, caKeyFile] = files as [RevealedFile, RevealedFile, RevealedFile?, RevealedFile?];
     const found = { certName: `${args.name}.pem`, keyName: `${args.name}-key.pem`, cert: certFile.stat.content, key: readKeyFile(keyFile) };
     const authority = args.isCa ? "self" : loadAuthority(caCertFile!, caKeyFile!);
     const base = { cert: paths.cert, key: paths.key, subject: describeSubject(request.subject), sans: request.sans.map(describeSan) };
@@ -112,7 +120,7 @@ export const cert = defineModule({
       });
     }
     const verdict = judge(request, found, authority === "self" ? "self" : authority.cert, { now: new Date(), renewBeforeMs });
-    return verdict.reasons.length === 0 ? keepPlan(ctx, keyFile, verdict, base) : await issuePlan(ctx, request, authority, certFile, keyFile, verdict, found.key, base);
+    return verdict.reasons.length === 0 ? keepPlan(ctx, keyFile, verdict, base, seal) : await issuePlan(ctx, request, authority, certFile, keyFile, verdict, found.key, base, seal);
   },
 });
 
@@ -123,9 +131,9 @@ const noDiff = (ctx: ModuleContext): ModuleContext => ({ ...ctx, diff: false });
 
 const facts = (cert: X509Certificate) => ({ not_after: new Date(cert.validTo).toISOString(), serial: cert.serialNumber });
 
-/** The certificate stands; only a key file readable by others is put right. */
-function keepPlan(ctx: ModuleContext, keyFile: ProbedFile, verdict: Verdict, base: BaseFields): Plan<CertResult> {
-  const keyPlan = planFileWrite(noDiff(ctx), keyFile, { content: keyFile.stat.content!, mode: "0600" });
+/** The certificate stands; only a key file readable by others, or one to be kept in the vault, is put right. */
+function keepPlan(ctx: ModuleContext, keyFile: RevealedFile, verdict: Verdict, base: BaseFields, seal: boolean): Plan<CertResult> {
+  const keyPlan = planSecretFileWrite(ctx, keyFile, { content: keyFile.stat.content!, mode: "0600" }, seal);
   const result = { ...base, reasons: [], new_key: false, ...facts(verdict.current!) };
   const apply = keyPlan.apply;
   return { changed: keyPlan.changed, summary: keyPlan.summary, result, apply: apply && (async () => void (await apply())) };
@@ -136,16 +144,17 @@ async function issuePlan(
   request: CertRequest,
   authority: Authority | "self",
   certFile: ProbedFile,
-  keyFile: ProbedFile,
+  keyFile: RevealedFile,
   verdict: Verdict,
   existingKey: KeyObject | undefined,
   base: BaseFields,
+  seal: boolean,
 ): Promise<Plan<CertResult>> {
   // made in check mode too (and thrown away) so both modes go through the same steps
   const key = verdict.newKey || !existingKey ? await generateKey(request.key) : existingKey;
   const pem = issueCertificate(request, key, authority === "self" ? "self" : authority.issuer);
   const keyContent = key === existingKey ? keyFile.stat.content! : privateKeyPem(key);
-  const keyPlan = planFileWrite(noDiff(ctx), keyFile, { content: keyContent, mode: "0600" });
+  const keyPlan = planSecretFileWrite(ctx, keyFile, { content: keyContent, mode: "0600" }, seal);
   const certPlan = planFileWrite(noDiff(ctx), certFile, { content: pem, mode: "0644" });
   const verb = certFile.stat.type === "absent" ? "issue" : "re-issue";
   const withKey = key === existingKey ? "" : ` with a new ${describeKey(request.key)} key`;

@@ -14,16 +14,19 @@
  * or found in the files/ search folders) and embedded. The cluster, user and context
  * entries are replaced whole; other entries of an existing file are kept, as kubectl
  * keeps them. Files are compared by meaning, not bytes. Mode 0600 unless told otherwise;
- * diffs show what `kubectl config view` shows, never a key or token.
+ * diffs show what `kubectl config view` shows, never a key or token. With a vault password,
+ * a kubeconfig on the controller is kept vault-encrypted (`encrypt` says otherwise), and
+ * vault-encrypted certificate and key files are embedded as their plaintext.
  */
 import { X509Certificate } from "node:crypto";
-import { planFileWrite, probeFile, readSource, type ManagedFileResult } from "../engine/managed-file";
+import { probeFile, readSource, type ManagedFileResult } from "../engine/managed-file";
 import { defineModule, ModuleFailure, needsEarlierTask, type FileDiff, type ModuleContext, type Plan } from "../engine/module";
 import { changedParts, mergeEntries, parseKubeconfig, redacted, renderKubeconfig, sameMeaning, type Doc, type Entries } from "../engine/pki/kubeconfig-doc";
 import { readPrivateKey } from "../engine/pki/keys";
 import { problemOf, RequestError } from "../engine/pki/request-error";
 import { showBytes } from "../engine/text-bytes";
 import { displayPath } from "../engine/remote-stat";
+import { planSecretFileWrite, revealFile, sealsFiles } from "../engine/vault/secret-file";
 
 export interface KubeconfigResult extends ManagedFileResult {
   cluster: string;
@@ -109,6 +112,7 @@ export const kubeconfig = defineModule({
     clientKey: { type: "string", doc: "client key on the controller, embedded" },
     context: { type: "string", doc: "the context entry's name (default default)" },
     useContext: { type: "boolean", doc: "make the context current (default true)" },
+    encrypt: { type: "boolean", doc: "keep the file vault-encrypted (default: when the run has a vault password and the task runs on the controller)" },
     mode: { type: "mode", doc: "default 0600: the file holds credentials" },
     owner: { type: "string" },
     group: { type: "string" },
@@ -121,7 +125,8 @@ export const kubeconfig = defineModule({
     if ("missing" in entries) {
       return needsEarlierTask<KubeconfigResult>(entries.missing, { changed: true, summary: `write ${displayPath(args.dest)}`, result: { ...names, dest: args.dest } });
     }
-    const probed = await probeFile(ctx, args.dest, { readContent: true });
+    const seal = sealsFiles(ctx, args.encrypt);
+    const probed = revealFile(ctx, await probeFile(ctx, args.dest, { readContent: true }));
     let existing: Doc | undefined;
     if (probed.stat.type === "file") {
       const bytes = probed.stat.content ?? Buffer.alloc(0);
@@ -137,7 +142,7 @@ export const kubeconfig = defineModule({
     const same = existing !== undefined && sameMeaning(existing, merged);
     // same meaning: hand back the bytes on disk, so only mode and owner can differ
     const content = same ? probed.stat.content! : renderKubeconfig(merged);
-    const plan = planFileWrite({ ...ctx, diff: false }, probed, { content, mode: args.mode ?? "0600", owner: args.owner, group: args.group });
+    const plan = planSecretFileWrite(ctx, probed, { content, mode: args.mode ?? "0600", owner: args.owner, group: args.group }, seal);
     let diff: FileDiff[] | undefined;
     if (!same && ctx.diff && !ctx.noLog) {
       diff = [{ path: probed.path, before: existing ? renderKubeconfig(redacted(existing) as Doc) : "", after: renderKubeconfig(redacted(merged) as Doc) }];

@@ -25,6 +25,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { readSource } from "../engine/managed-file";
 import { defineModule, ModuleFailure, needsEarlierTask, type BaseResult, type FileDiff, type ModuleContext, type ModuleFunction, type Plan } from "../engine/module";
 import { sh, type Shell } from "../engine/shell";
+import { withPlaintextCopy } from "../engine/vault/plaintext-copy";
 
 type Obj = Record<string, any>;
 
@@ -134,13 +135,12 @@ const UNREACHABLE = /stat .*: no such file or directory|Unable to connect to the
 
 class Unreachable extends Error {}
 
-/** kubectl with the task's kubeconfig and namespace; fails with kubectl's own words. */
+/** kubectl with the task's kubeconfig (a decrypted copy of one the vault keeps on the controller) and namespace; fails with kubectl's own words. */
 function kubectlRunner(ctx: ModuleContext, args: KubectlArgs) {
   const kubeconfig = args.kubeconfig ?? (typeof ctx.vars.kubectl_kubeconfig === "string" ? ctx.vars.kubectl_kubeconfig : undefined);
-  const global = [...(kubeconfig ? [`--kubeconfig=${kubeconfig}`] : []), ...(args.namespace ? [`--namespace=${args.namespace}`] : [])];
-  const base = sh`kubectl ${global}`;
+  const base = (config: string | undefined) => sh`kubectl ${[...(config ? [`--kubeconfig=${config}`] : []), ...(args.namespace ? [`--namespace=${args.namespace}`] : [])]}`;
   return async (words: Shell, what: string, stdin?: string) => {
-    const run = await ctx.conn.run(sh`${base} ${words}`, { stdin });
+    const run = await withPlaintextCopy(ctx, kubeconfig, (config) => ctx.conn.run(sh`${base(config)} ${words}`, { stdin }));
     if (run.code === 127) throw new ModuleFailure("kubectl is not installed on this host");
     if (run.code !== 0) {
       const error = run.stderr.trim() || `exit code ${run.code}`;

@@ -26,6 +26,8 @@ import { outputWriter } from "./output-writer";
 import { finishCommand, printError, runFromCli } from "./run-from-cli";
 import { addRunOptions, describeRunOptions, extraVars, inventorySources, type RunOptionValues } from "./run-options";
 import { tsplayVersion } from "./version";
+import { vaultFromOptions } from "./vault-options";
+import type { Vault } from "../vault/vault";
 
 interface AdhocOptions extends RunOptionValues {
   moduleName: string;
@@ -59,15 +61,17 @@ function shapeFor(module: AdhocModule, args: Record<string, unknown>): ResultSha
 
 /** `--list-hosts`: the hosts the command would run on, as Ansible lists them; no module is needed. */
 async function listMatchingHosts(pattern: string, opts: AdhocOptions, write: (line: string) => void): Promise<number> {
+  let vault: Vault | undefined;
   try {
-    const inventory = await loadInventory(inventorySources(opts));
+    vault = await vaultFromOptions(opts);
+    const inventory = await loadInventory(inventorySources(opts), { vault });
     const limit = limitedHosts(inventory, opts.limit);
     const hosts = inventory.select(pattern).filter((h) => !limit || limit.has(h));
     write(`  hosts (${hosts.length}):`);
     hosts.forEach((h) => write(`    ${printableName(h)}`));
     return EXIT.ok;
   } catch (error) {
-    printError(error, opts.verbose);
+    printError(error, opts.verbose, vault?.secrets);
     return EXIT.error;
   }
 }
@@ -102,15 +106,18 @@ export async function adhocCommand(argv: string[]): Promise<number> {
     printError(error, opts.verbose);
     return EXIT.badOptions;
   }
+  let vault: Vault | undefined;
   try {
-    const inventory = await loadInventory(sources);
+    vault = await vaultFromOptions(opts);
+    const inventory = await loadInventory(sources, { vault });
     const settings = defaultSettings({
       check: opts.check,
       // the report shows each changed file's differences; the output shows them only for --diff
       diff: opts.diff || report !== undefined,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars),
+      extraVars: extraVars(opts.extraVars, vault),
+      vault,
     });
     if (opts.askBecomePass) settings.becomePassword = await readSecret("BECOME password: ");
     const playbook = adhocPlaybook({ pattern, module, args, become: opts.become || opts.becomeUser !== undefined, becomeUser: opts.becomeUser });
@@ -118,7 +125,7 @@ export async function adhocCommand(argv: string[]): Promise<number> {
     const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report, textOutput: (events, out) => attachAdhocOutput(events, out, shape) });
     return finishCommand(report, exitCode);
   } catch (error) {
-    printError(error, opts.verbose);
-    return finishCommand(report, EXIT.error, error);
+    printError(error, opts.verbose, vault?.secrets);
+    return finishCommand(report, EXIT.error, error, vault?.secrets);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * `tsplay inventory -i INVENTORY (--graph [GROUP] | --list | --host NAME)`: the inventory as
  * tsplay reads it, in the shapes of Ansible's `ansible-inventory`, so that a user sees exactly
- * which groups a host is in and which variables it gets. Secrets are masked unless
- * `--show-secrets` asks for them.
+ * which groups a host is in and which variables it gets. Secrets, values from the vault
+ * among them, are masked unless `--show-secrets` asks for them.
  *
  *   tsplay inventory -i inventory --graph
  *   tsplay inventory -i inventory --host node1
@@ -14,10 +14,14 @@ import { inventoryGraph } from "../inventory-view/graph";
 import { limitedHosts } from "../run/limit";
 import { EXIT } from "../run/playbook-runner";
 import { sortedJson } from "../sorted-json";
+import { maskVaultValues } from "../secret-vars";
+import type { VaultOptionValues } from "../vault/password-sources";
+import type { Vault } from "../vault/vault";
 import { outputWriter } from "./output-writer";
+import { addVaultOptions, vaultFromOptions } from "./vault-options";
 import { printError } from "./run-from-cli";
 
-interface InventoryOptions {
+interface InventoryOptions extends VaultOptionValues {
   inventory: string[];
   graph?: string | true;
   list?: boolean;
@@ -30,7 +34,7 @@ interface InventoryOptions {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function program(): Command {
-  return new Command("tsplay inventory")
+  return addVaultOptions(new Command("tsplay inventory"), { encrypting: false })
     .description("Shows the inventory as tsplay reads it, as Ansible's ansible-inventory does")
     .option("-i, --inventory <source>", "inventory file, directory or host list (repeatable)", collect, [])
     .option("--graph [group]", "the groups and their hosts as a tree (from GROUP, default all)")
@@ -59,15 +63,19 @@ export async function inventoryCommand(argv: string[]): Promise<number> {
     return EXIT.badOptions;
   }
   const write = outputWriter();
+  let vault: Vault | undefined;
   try {
-    const inventory = await loadInventory(opts.inventory.length ? opts.inventory : ["localhost"]);
+    vault = await vaultFromOptions(opts);
+    const inventory = await loadInventory(opts.inventory.length ? opts.inventory : ["localhost"], { vault });
     const hosts = limitedHosts(inventory, opts.limit);
+    const secrets = vault.secrets;
+    const shown = (value: Record<string, unknown>) => (opts.showSecrets ? value : maskVaultValues(value, secrets));
     if (opts.graph !== undefined) inventoryGraph(inventory, opts.graph === true ? "all" : opts.graph, hosts).forEach((line) => write(line));
-    else if (opts.list) write(sortedJson(inventoryList(inventory, { showSecrets: opts.showSecrets, hosts })));
-    else write(sortedJson(hostVars(inventory, opts.host!, { showSecrets: opts.showSecrets })));
+    else if (opts.list) write(sortedJson(shown(inventoryList(inventory, { showSecrets: opts.showSecrets, hosts }))));
+    else write(sortedJson(shown(hostVars(inventory, opts.host!, { showSecrets: opts.showSecrets }))));
     return EXIT.ok;
   } catch (error) {
-    printError(error, opts.verbose);
+    printError(error, opts.verbose, opts.showSecrets ? undefined : vault?.secrets);
     return EXIT.error;
   }
 }

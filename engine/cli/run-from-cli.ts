@@ -1,7 +1,10 @@
 /**
  * A run started from the command line, playbook or ad-hoc: the output the options ask for,
  * the report, Ctrl-C, host key checking, then the runner; and how the command ends (the
- * report written whatever happened, errors as one line, the exit code).
+ * report written whatever happened, errors as one line, the exit code). Every output sees
+ * the events with the vault's secrets masked, and errors are masked alike.
+ *
+ *   const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
  */
 import { connectionFactory } from "../connections/open";
 import type { Playbook } from "../dsl";
@@ -9,11 +12,13 @@ import { describeError } from "../errors";
 import { RunEventBus } from "../events";
 import type { Inventory } from "../inventory";
 import { attachJsonOutput } from "../output/json";
+import { maskedEvents } from "../output/masked-events";
 import { attachPlainOutput } from "../output/plain";
 import type { ReportFile } from "../output/report/report-file";
 import { withoutDiffs } from "../output/without-diffs";
 import { EXIT, runPlaybook } from "../run/playbook-runner";
 import type { RunSettings } from "../run/settings";
+import type { SecretValues } from "../vault/secret-values";
 import type { RunOptionValues } from "./run-options";
 
 export interface CliRun {
@@ -47,9 +52,11 @@ function onCtrlC(events: RunEventBus, beforeExit: () => void): AbortSignal {
 
 export async function runFromCli({ playbook, inventory, settings, opts, write, report, textOutput }: CliRun): Promise<number> {
   const events = new RunEventBus();
-  report?.record(events);
+  // the runner emits into `events`; every output, the report included, reads them masked
+  const visible = maskedEvents(events, settings.vault.secrets);
+  report?.record(visible);
   // the report records differences for itself; the output shows them only for --diff
-  const shown = opts.diff || !report ? events : withoutDiffs(events);
+  const shown = opts.diff || !report ? visible : withoutDiffs(visible);
   let terminal: { settled(): Promise<void> } | undefined;
   if (opts.output === "json") attachJsonOutput(shown, write, { report: report?.path });
   else if (textOutput) textOutput(shown, write, opts.verbose);
@@ -70,20 +77,22 @@ export async function runFromCli({ playbook, inventory, settings, opts, write, r
   return outcome.exitCode;
 }
 
-/** An error that stopped the command: one line on stderr (a stack trace with -vvv). */
-export function printError(error: unknown, verbose: number): void {
+/** An error that stopped the command: one line on stderr (a stack trace with -vvv), the vault's secrets masked. */
+export function printError(error: unknown, verbose: number, secrets?: SecretValues): void {
   const stack = verbose >= 3 && error instanceof Error && error.stack;
-  process.stderr.write(`ERROR: ${stack || describeError(error, "tsplay")}\n`);
+  const text = stack || describeError(error, "tsplay");
+  process.stderr.write(`ERROR: ${secrets ? secrets.mask(text) : text}\n`);
 }
 
 /**
  * The command's exit code, once the report (if asked for) is written. A report that cannot
  * be written makes an otherwise successful command fail; a failed run keeps its own code.
  */
-export function finishCommand(report: ReportFile | undefined, exitCode: number, error?: unknown): number {
+export function finishCommand(report: ReportFile | undefined, exitCode: number, error?: unknown, secrets?: SecretValues): number {
   if (!report) return exitCode;
   try {
-    report.finish(exitCode, error === undefined ? undefined : describeError(error, "tsplay"));
+    const why = error === undefined ? undefined : describeError(error, "tsplay");
+    report.finish(exitCode, why !== undefined && secrets ? secrets.mask(why) : why);
     return exitCode;
   } catch (problem) {
     process.stderr.write(`ERROR: --report ${report.path}: cannot write it: ${(problem as Error).message}\n`);

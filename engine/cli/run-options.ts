@@ -1,18 +1,23 @@
 /**
  * The options a playbook run and an ad-hoc command share: inventory, connection, become
- * password, check, diff, forks, limit, extra vars, output and report. One definition, so
- * `tsplay adhoc` takes them exactly as `tsplay PLAYBOOK.ts` does.
+ * password, vault passwords, check, diff, forks, limit, extra vars, output and report. One
+ * definition, so `tsplay adhoc` takes them exactly as `tsplay PLAYBOOK.ts` does.
+ *
+ *   const opts = addRunOptions(new Command("tsplay adhoc")).parse(argv).opts<RunOptionValues>();
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadExtraVars } from "../extra-vars";
 import type { Vars } from "../host-context";
+import type { VaultOptionValues } from "../vault/password-sources";
+import type { Vault } from "../vault/vault";
+import { addVaultOptions, describeVaultOptions } from "./vault-options";
 
 export const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const increase = (_: string, previous: number) => previous + 1;
 
 /** The shared options' values, as commander gives them. */
-export interface RunOptionValues {
+export interface RunOptionValues extends VaultOptionValues {
   inventory: string[];
   check: boolean;
   diff: boolean;
@@ -29,7 +34,7 @@ export interface RunOptionValues {
 }
 
 export function addRunOptions(command: Command): Command {
-  return command
+  return addVaultOptions(command)
     .option("-i, --inventory <source>", "inventory file, directory or host list (repeatable)", collect, [])
     .option("-C, --check", "dry run: report what would change, change nothing", false)
     .option("-D, --diff", "show file differences", false)
@@ -49,8 +54,8 @@ export function addRunOptions(command: Command): Command {
     .option("-v, --verbose", "more output (-vvv: stack traces)", increase, 0);
 }
 
-/** `-e` values, merged in order: engine/extra-vars.ts reads files and says what is wrong with them. */
-export const extraVars = (values: string[]): Vars => loadExtraVars(values);
+/** `-e` values, merged in order: engine/extra-vars.ts reads files (opening vault ones) and says what is wrong with them. */
+export const extraVars = (values: string[], vault?: Vault): Vars => loadExtraVars(values, vault);
 
 /** The inventory sources: `localhost` when none is given. */
 export const inventorySources = (opts: RunOptionValues) => (opts.inventory.length ? opts.inventory : ["localhost"]);
@@ -71,6 +76,7 @@ export function describeRunOptions(opts: RunOptionValues): string[] {
     else shown.push(`-e ${value.split("=")[0]}=…`);
   }
   if (opts.askBecomePass) shown.push("-K");
+  shown.push(...describeVaultOptions(opts));
   if (opts.sshAcceptNew) shown.push("--ssh-accept-new");
   if (opts.sshNoHostKeyCheck) shown.push("--ssh-no-host-key-check");
   if (opts.knownHosts) shown.push(`--known-hosts ${opts.knownHosts}`);

@@ -5,6 +5,10 @@ import { parseIni } from "./ini";
 import type { Inventory } from "./inventory";
 import { parseYamlInventory } from "./yaml";
 import { isAlias, isMap, isScalar, parseDocument } from "yaml";
+import { isVaultText } from "../vault/envelope";
+import type { Vault } from "../vault/vault";
+import { openVaultFile } from "../vault/yaml-values";
+import { InventoryError } from "./errors";
 
 export type InventoryFormat = "ini" | "yaml";
 
@@ -24,8 +28,11 @@ export function detectFormat(file: string, text: string): InventoryFormat {
   return doc.contents.items.every((pair) => isGroup(pair.value)) ? "yaml" : "ini";
 }
 
-export async function parseInventoryFile(inv: Inventory, file: string): Promise<void> {
+export async function parseInventoryFile(inv: Inventory, file: string, vault?: Vault): Promise<void> {
   const text = await readFile(file, "utf8");
-  const parseAs = detectFormat(file, text) === "yaml" ? parseYamlInventory : parseIni;
-  parseAs(inv, text, file, resolve(file));
+  const format = detectFormat(file, isVaultText(text) ? openVaultFile(text, file, vault) : text);
+  // a vault-encrypted YAML file is opened again by readYaml (the vault keeps what it opened), which marks its values secret
+  if (format === "yaml") return parseYamlInventory(inv, text, file, resolve(file), vault);
+  if (isVaultText(text)) throw new InventoryError("a vault-encrypted INI inventory is not read: its values could not be kept secret; keep secrets in group_vars/ or host_vars/ files, or write the inventory in YAML", { file });
+  parseIni(inv, text, file, resolve(file));
 }

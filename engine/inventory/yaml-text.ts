@@ -1,8 +1,15 @@
 /**
- * Reads one YAML file (an inventory, a vars file, an `-e @file`) as Ansible does: YAML 1.1, so yes/no/on/off are booleans.
+ * Reads one YAML file (an inventory, a vars file, an `-e @file`) as Ansible does: YAML 1.1, so yes/no/on/off are booleans;
+ * a file ansible-vault encrypted, and `!vault` values, opened with the run's vault (engine/vault/yaml-values.ts).
  * Every problem is one InventoryError naming the file and, when the parser knows it, the line.
+ *
+ *   readYaml("port: 22\n", "group_vars/all.yml").data   // { port: 22 }
+ *   readYaml(text, "group_vars/all.yml", vault)        // vault-encrypted text or !vault values opened
  */
 import { isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { isVaultText } from "../vault/envelope";
+import type { Vault } from "../vault/vault";
+import { openVaultFile, openVaultValues, VAULT_TAG } from "../vault/yaml-values";
 import { InventoryError } from "./errors";
 
 /**
@@ -17,10 +24,12 @@ export interface YamlText {
   lineOf(path: string[]): number | undefined;
 }
 
-export function readYaml(text: string, file: string): YamlText {
+export function readYaml(text: string, file: string, vault?: Vault): YamlText {
   const lines = new LineCounter();
+  const encrypted = isVaultText(text);
+  const plain = encrypted ? openVaultFile(text, file, vault) : text;
   // the parser's own duplicate-key check searches the mapping for each key: 40000 hosts took 11 s; checkNodes does it
-  const doc = parseDocument(text, { version: "1.1", lineCounter: lines, uniqueKeys: false });
+  const doc = parseDocument(plain, { version: "1.1", lineCounter: lines, uniqueKeys: false, customTags: [VAULT_TAG] });
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0].line;
@@ -34,8 +43,11 @@ export function readYaml(text: string, file: string): YamlText {
   let data: unknown;
   try {
     checkNodes(doc, file, lines);
+    openVaultValues(doc, file, lines, vault);
     // checkNodes bounds what aliases copy; the package's own per-anchor count would also refuse many hosts sharing one anchor
     data = doc.toJS({ maxAliasCount: -1 });
+    // every value of a vault-encrypted file is a secret: the file was encrypted to keep them so
+    if (encrypted) vault?.secrets.addAll(data);
   } catch (e) {
     if (e instanceof InventoryError) throw e;
     throw new InventoryError(`invalid YAML: ${(e as Error).message.split("\n")[0]}`, { file }); // nesting too deep for the stack

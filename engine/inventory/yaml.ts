@@ -12,6 +12,7 @@ import { atLine, InventoryError } from "./errors";
 import { expandHostPattern } from "./host-range";
 import type { Inventory, Vars } from "./inventory";
 import { readYaml } from "./yaml-text";
+import type { Vault } from "../vault/vault";
 
 export function isPlainObject(value: unknown): value is Vars {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -23,8 +24,8 @@ export function describe(value: unknown): string {
   return isPlainObject(value) ? "a mapping" : `${typeof value} '${String(value)}'`;
 }
 
-export function parseYamlInventory(inv: Inventory, text: string, file: string, source?: string): void {
-  const yaml = readYaml(text, file);
+export function parseYamlInventory(inv: Inventory, text: string, file: string, source?: string, vault?: Vault): void {
+  const yaml = readYaml(text, file, vault);
   const fail = (message: string, path: string[]): never => {
     throw new InventoryError(message, { file, line: yaml.lineOf(path) });
   };

@@ -33,7 +33,7 @@ export async function runPlaybook({ playbook, inventory, settings, events, conne
   const limit = limitedHosts(inventory, settings.limit);
   const states = new Map<string, HostState>();
   const connections = new ConnectionPool(inventory, connect);
-  const controllerFiles = new ControllerFiles();
+  const controllerFiles = new ControllerFiles(settings.vault);
   let started = !settings.startAtTask;
   try {
     for (const play of playbook.plays) {

@@ -118,6 +118,8 @@ export async function runModule(env: PlayEnv, task: Task<any, any>, scope: Scope
     controller: env.controllerFiles,
     render: (template) => renderStrict(template, vars),
     hostContext: h,
+    // the controller keeps its secret files encrypted (a PKI folder that can be committed); hosts get them plain
+    vault: { vault: env.settings.vault, sealFiles: env.settings.vault.hasPasswords && env.connections.settings(target).connection === "local" },
   };
   const retries = options.retries ?? (options.until ? 3 : 0);
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,5 @@
 import type { Vars } from "../host-context";
+import { Vault } from "../vault/vault";
 
 /** The run's switches, as the CLI (or a test) sets them. */
 export interface RunSettings {
@@ -14,6 +15,8 @@ export interface RunSettings {
   /** folder of the playbook file: `files/` and `templates/` beside it are searched */
   playbookDir: string;
   becomePassword?: string;
+  /** the vault passwords: vault files read during the run are opened with them, and what they open is masked in output */
+  vault: Vault;
 }
 
 export function defaultSettings(overrides: Partial<RunSettings> = {}): RunSettings {
@@ -26,6 +29,7 @@ export function defaultSettings(overrides: Partial<RunSettings> = {}): RunSettin
     extraVars: {},
     forceHandlers: false,
     playbookDir: process.cwd(),
+    vault: Vault.none(),
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import { validateArgs } from "../../engine/module-args";
 import { ControllerFiles } from "../../engine/controller-files";
 import { renderStrict } from "../../engine/template";
 import { emptyFacts } from "../../engine/facts";
+import type { TaskVault } from "../../engine/vault/secret-file";
 
 export interface ContextOptions {
   check?: boolean;
@@ -20,6 +21,8 @@ export interface ContextOptions {
   vars?: Vars;
   files?: string[];
   templates?: string[];
+  /** the run's vault as the runner hands it to the task */
+  vault?: TaskVault;
 }
 
 const facts: Facts = emptyFacts();
@@ -38,6 +41,7 @@ export function makeContext(options: ContextOptions = {}): ModuleContext {
     controller: new ControllerFiles(),
     render: (text) => renderStrict(text, vars),
     hostContext,
+    vault: options.vault,
   };
 }
 

@@ -1,0 +1,58 @@
+/**
+ * kubectl on the controller with a kubeconfig the vault keeps there (the admin kubeconfig
+ * of an encrypted PKI folder): it is handed a private decrypted copy for the command's
+ * lifetime, never the vault text; elsewhere, or without a vault, the path as it is.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { kubectl } from "../../modules";
+import { Vault } from "../../engine/vault/vault";
+import { makeContext } from "../modules/context";
+import { tempDir } from "../temp-dir";
+
+const dir = tempDir("tsplay-vault-kubectl-");
+const record = join(dir, "seen");
+// a stand-in kubectl: says which kubeconfig it was given, its mode and its content
+writeFileSync(join(dir, "kubectl"), `#!/bin/sh\nfor a; do case "$a" in --kubeconfig=*) f="\${a#--kubeconfig=}";; esac; done\n{ echo "$f"; stat -c %a "$f"; cat "$f"; } > ${record}\necho '{"items": []}'\n`, { mode: 0o755 });
+const vault = new Vault([{ label: "default", password: Buffer.from("pw") }]);
+const CONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: admin, user: {client-key-data: c2VjcmV0LWtleS1kYXRh}}]\n";
+
+let path: string | undefined;
+beforeEach(() => {
+  path = process.env.PATH;
+  process.env.PATH = `${dir}:${path}`;
+});
+afterEach(() => {
+  process.env.PATH = path;
+});
+
+const get = async (kubeconfig: string, sealFiles: boolean) => {
+  const call = kubectl({ get: ["nodes"], kubeconfig });
+  const plan = await call.module.plan(makeContext({ vault: { vault, sealFiles } }), call.args);
+  await plan.apply?.();
+  return readFileSync(record, "utf8").split("\n");
+};
+
+describe("kubectl and a kubeconfig kept in the vault", () => {
+  it("on the controller: a 0600 decrypted copy while kubectl runs, removed after", async () => {
+    const sealed = join(dir, "admin.kubeconfig");
+    writeFileSync(sealed, vault.seal(CONFIG));
+    const [copy, mode, ...content] = await get(sealed, true);
+    expect(copy).not.toBe(sealed);
+    expect(copy).toMatch(/\/tsplay-vault-copy-[^/]+\/admin\.kubeconfig$/);
+    expect(mode).toBe("600");
+    expect(content.join("\n")).toBe(CONFIG);
+    expect(existsSync(copy!)).toBe(false);
+    expect(vault.secrets.mask(CONFIG)).toBe("(hidden)");
+  });
+
+  it("a plain kubeconfig, or a task that does not run where the vault keeps files, gets the path itself", async () => {
+    const plain = join(dir, "plain.kubeconfig");
+    writeFileSync(plain, CONFIG);
+    expect((await get(plain, true))[0]).toBe(plain);
+    const sealed = join(dir, "other.kubeconfig");
+    writeFileSync(sealed, vault.seal(CONFIG));
+    expect((await get(sealed, false))[0]).toBe(sealed);
+  });
+});
