@@ -7,15 +7,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { dirname, resolve } from "node:path";
-import { loadInventory } from "./inventory";
-import { loadPlaybook } from "./load-playbook";
-import { ReportFile, ReportPathError } from "./output/report/report-file";
-import { readSecret } from "./read-secret";
-import { listHosts, listTags, listTasks } from "./run/listing";
-import { EXIT } from "./run/playbook-runner";
-import { defaultSettings } from "./run/settings";
-import { outputWriter } from "./cli/output-writer";
-import { finishCommand, printError, runFromCli } from "./cli/run-from-cli";
+import type { ReportFile } from "./output/report/report-file";
+import { EXIT } from "./run/exit-codes";
 import { addRunOptions, describeRunOptions, extraVars, inventorySources, list, type RunOptionValues } from "./cli/run-options";
 import { tsplayVersion } from "./cli/version";
 
@@ -23,6 +16,7 @@ function program(): Command {
   return addRunOptions(
     new Command("tsplay")
       .description("Runs a TypeScript playbook against an inventory")
+      .version(tsplayVersion(), "-V, --version", "print tsplay's version")
       .argument("<playbook>", "the playbook file (.ts)"),
   )
     .option("-t, --tags <tags>", "only run tasks with these tags", list, [])
@@ -76,18 +70,27 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = cli.opts<PlaybookOptions>();
   const file = cli.args[0]!;
-  const write = outputWriter();
   const listing = opts.listHosts || opts.listTasks || opts.listTags;
+  // loaded once the options parsed (`--help` and a bad option need none of it); a listing needs neither the runner nor the outputs
+  const [{ loadInventory }, { loadPlaybook }, { defaultSettings }, { outputWriter }] = await Promise.all([
+    import("./inventory"),
+    import("./load-playbook"),
+    import("./run/settings"),
+    import("./cli/output-writer"),
+  ]);
+  const printError = async (error: unknown) => (await import("./cli/run-from-cli")).printError(error, opts.verbose);
+  const write = outputWriter();
   const sources = inventorySources(opts);
   let report: ReportFile | undefined;
-  try {
-    if (opts.report !== undefined && !listing) {
+  if (opts.report !== undefined && !listing) {
+    const { ReportFile, ReportPathError } = await import("./output/report/report-file");
+    try {
       report = ReportFile.start(opts.report, { title: file, inventory: sources, options: playbookOptionsShown(opts), check: opts.check, version: tsplayVersion() });
+    } catch (error) {
+      if (!(error instanceof ReportPathError)) throw error;
+      await printError(error);
+      return EXIT.badOptions;
     }
-  } catch (error) {
-    if (!(error instanceof ReportPathError)) throw error;
-    printError(error, opts.verbose);
-    return EXIT.badOptions;
   }
   try {
     const [inventory, playbook] = await Promise.all([loadInventory(sources), loadPlaybook(file, { typecheck: opts.typecheck })]);
@@ -105,15 +108,17 @@ export async function main(argv: string[]): Promise<number> {
       playbookDir: dirname(resolve(file)),
     });
     if (listing) {
+      const { listHosts, listTags, listTasks } = await import("./run/listing");
       const lines = opts.listHosts ? listHosts(playbook, inventory, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
       lines.forEach((line) => write(line));
       return EXIT.ok;
     }
-    if (opts.askBecomePass) settings.becomePassword = await readSecret("BECOME password: ");
+    if (opts.askBecomePass) settings.becomePassword = await (await import("./read-secret")).readSecret("BECOME password: ");
+    const { finishCommand, runFromCli } = await import("./cli/run-from-cli");
     const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
     return finishCommand(report, exitCode);
   } catch (error) {
-    printError(error, opts.verbose);
-    return finishCommand(report, EXIT.error, error);
+    await printError(error);
+    return (await import("./cli/run-from-cli")).finishCommand(report, EXIT.error, error);
   }
 }
