@@ -7,10 +7,16 @@
  */
 import { Command, CommanderError } from "commander";
 import { dirname, resolve } from "node:path";
+import type { PlaybookImporter } from "./load-playbook";
 import type { ReportFile } from "./output/report/report-file";
 import { EXIT } from "./run/exit-codes";
 import { addRunOptions, describeRunOptions, extraVars, inventorySources, list, type RunOptionValues } from "./cli/run-options";
 import { tsplayVersion } from "./cli/version";
+
+/** What bin/tsplay.js gives the engine it started: how to import a playbook (default: `import()` the .ts as it is). */
+export interface EngineRuntime {
+  importPlaybook?: PlaybookImporter;
+}
 
 function program(): Command {
   return addRunOptions(
@@ -56,7 +62,7 @@ function playbookOptionsShown(opts: PlaybookOptions): string[] {
   ];
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], runtime: EngineRuntime = {}): Promise<number> {
   // loaded only for their command: every run would pay for them otherwise
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
   if (argv[2] === "adhoc") return (await import("./cli/adhoc")).adhocCommand(argv);
@@ -93,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   try {
-    const [inventory, playbook] = await Promise.all([loadInventory(sources), loadPlaybook(file, { typecheck: opts.typecheck })]);
+    const [inventory, playbook] = await Promise.all([loadInventory(sources), loadPlaybook(file, { typecheck: opts.typecheck, importPlaybook: runtime.importPlaybook })]);
     const settings = defaultSettings({
       check: opts.check,
       // the report shows each changed file's differences; the output shows them only for --diff

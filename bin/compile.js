@@ -1,0 +1,156 @@
+/**
+ * TypeScript to JavaScript with esbuild, for bin/tsplay.js: the engine file by file (its
+ * module graph kept as it is, so a playbook can import any of its files), and a playbook
+ * with the user's own files as one bundle whose imports of the engine point at the
+ * engine's compiled files: one module graph, so the engine's classes are the playbook's.
+ *
+ * Every compiled file keeps its source's `import.meta.url`, `dirname` and `filename`: code
+ * reads files beside it (a role's templates, the report's page.css) from there.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { createRequire, isBuiltin } from "node:module";
+import { dirname, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** Where the compiler's output runs: the Node version package.json's `engines` asks for. */
+const TARGET = "node20";
+
+/** The folders of the engine's sources; a compiled file keeps its path below them. */
+export const ENGINE_FOLDERS = ["engine", "modules"];
+
+/** Runs from a cache folder below node_modules, where no package.json says "module": .mjs says it. */
+export const compiledName = (source) => source.replace(/\.[cm]?tsx?$/, ".mjs");
+
+let loading;
+
+/** esbuild, which tsx (a dependency) brings: resolved from tsx, so no second copy is needed. */
+export function loadEsbuild() {
+  loading ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const esbuild = createRequire(require.resolve("tsx/package.json")).resolve("esbuild");
+    const module = await import(pathToFileURL(esbuild).href);
+    return module.default ?? module;
+  })();
+  return loading;
+}
+
+const isTypeScript = (path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?tsx?$/.test(path);
+
+/** Is `path` one of the engine's sources below `root`? */
+export const isEngineSource = (root, path) => isTypeScript(path) && ENGINE_FOLDERS.some((folder) => path.startsWith(`${root}${sep}${folder}${sep}`));
+
+/**
+ * A source as JavaScript, its `import.meta` still its own; a parse error is reported as one.
+ * `contents` has the sources as the caller already read them (to name the build).
+ */
+async function javascriptOf(esbuild, path, contents) {
+  const source = contents?.get(path) ?? (await readFile(path, "utf8"));
+  try {
+    const { code } = await esbuild.transform(source, {
+      loader: /x$/.test(path) ? "tsx" : "ts",
+      format: "esm",
+      target: TARGET,
+      sourcefile: path,
+      sourcemap: "inline",
+      define: {
+        "import.meta.url": JSON.stringify(pathToFileURL(path).href),
+        "import.meta.dirname": JSON.stringify(dirname(path)),
+        "import.meta.filename": JSON.stringify(path),
+      },
+    });
+    return { contents: code, loader: "js" };
+  } catch (error) {
+    if (!Array.isArray(error.errors)) throw error;
+    return { errors: error.errors.map((message) => ({ ...message, text: `syntax error: ${message.text}` })) };
+  }
+}
+
+/**
+ * The plugin both builds share: every import is resolved as esbuild resolves it, then
+ * `route` says where it goes (`{ path, external }`); TypeScript is loaded by javascriptOf.
+ */
+function tsplayPlugin(esbuild, { keepBare, route, contents }) {
+  const resolving = { tsplayResolving: true };
+  return {
+    name: "tsplay",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData?.tsplayResolving) return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (keepBare && !/^[./]/.test(args.path)) return { path: args.path, external: true };
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: resolving });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        return route(args.importer, resolved.path);
+      });
+      build.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => javascriptOf(esbuild, args.path, contents));
+    },
+  };
+}
+
+const common = { bundle: true, format: "esm", platform: "node", target: TARGET, logLevel: "silent" };
+
+/**
+ * The engine's `sources` (below `root`) into `outDir`, one .mjs a source at the same path,
+ * compiled from `contents` (path to text) as the caller read them.
+ * A package is imported by name as the source does: the cache folder is below the
+ * engine's own node_modules, so Node finds the same package from there.
+ */
+export async function compileEngine(root, sources, outDir, contents) {
+  const esbuild = await loadEsbuild();
+  const relativeSpecifier = (from, to) => {
+    const path = relative(dirname(from), compiledName(to)).split(sep).join("/");
+    return path.startsWith(".") ? path : `./${path}`;
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: sources,
+    outdir: outDir,
+    outbase: root,
+    outExtension: { ".js": ".mjs" },
+    plugins: [
+      tsplayPlugin(esbuild, {
+        keepBare: true,
+        contents,
+        route: (importer, path) => (isEngineSource(root, path) ? { path: relativeSpecifier(importer, path), external: true } : { path: pathToFileURL(path).href, external: true }),
+      }),
+    ],
+  });
+}
+
+/**
+ * A playbook and the user's TypeScript it imports (roles, modules) as one .mjs file; the
+ * engine's files and every package stay outside, imported by their absolute URL. Returns
+ * the files the bundle depends on, for the cache to stamp.
+ */
+export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
+  const esbuild = await loadEsbuild();
+  const outside = new Set();
+  const result = await esbuild.build({
+    ...common,
+    entryPoints: [playbook],
+    outfile: outFile,
+    absWorkingDir: dirname(playbook),
+    sourcemap: "external",
+    write: false,
+    metafile: true,
+    plugins: [
+      tsplayPlugin(esbuild, {
+        keepBare: false,
+        route: (_importer, path) => {
+          if (isEngineSource(root, path)) return { path: pathToFileURL(`${engineDir}${sep}${compiledName(relative(root, path))}`).href, external: true };
+          if (isTypeScript(path) || path.endsWith(".json")) return { path };
+          outside.add(path);
+          return { path: pathToFileURL(path).href, external: true };
+        },
+      }),
+    ],
+  });
+  const code = result.outputFiles.find((file) => file.path.endsWith(".mjs")).text;
+  const map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith(".map")).text);
+  // esbuild names sources relative to the bundle, which Node would resolve from where the
+  // bundle really is (a symlinked node_modules is elsewhere): named absolutely instead
+  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(outFile), source)).href);
+  await writeFile(outFile, `${code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
+  const bundled = Object.keys(result.metafile.inputs).map((input) => resolve(dirname(playbook), input));
+  return [...bundled, ...outside];
+}
