@@ -40,36 +40,27 @@ const isTypeScript = (path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?tsx?$/.t
 export const isEngineSource = (root, path) => isTypeScript(path) && ENGINE_FOLDERS.some((folder) => path.startsWith(`${root}${sep}${folder}${sep}`));
 
 /**
- * A source as JavaScript, its `import.meta` still its own; a parse error is reported as one.
- * `contents` has the sources as the caller already read them (to name the build).
+ * `import.meta.X` becomes `META.X`, and each file declares its own META with its source's
+ * values (esbuild renames the declarations apart in a bundle). The declaration goes before
+ * the file's first line, on that line, so that every other line keeps its number.
  */
-async function javascriptOf(esbuild, path, contents) {
+const META = "__tsplayImportMeta";
+const define = Object.fromEntries(["url", "dirname", "filename"].map((key) => [`import.meta.${key}`, `${META}.${key}`]));
+
+async function withImportMeta(path, contents) {
   const source = contents?.get(path) ?? (await readFile(path, "utf8"));
-  try {
-    const { code } = await esbuild.transform(source, {
-      loader: /x$/.test(path) ? "tsx" : "ts",
-      format: "esm",
-      target: TARGET,
-      sourcefile: path,
-      sourcemap: "inline",
-      define: {
-        "import.meta.url": JSON.stringify(pathToFileURL(path).href),
-        "import.meta.dirname": JSON.stringify(dirname(path)),
-        "import.meta.filename": JSON.stringify(path),
-      },
-    });
-    return { contents: code, loader: "js" };
-  } catch (error) {
-    if (!Array.isArray(error.errors)) throw error;
-    return { errors: error.errors.map((message) => ({ ...message, text: `syntax error: ${message.text}` })) };
-  }
+  const meta = `const ${META} = ${JSON.stringify({ url: pathToFileURL(path).href, dirname: dirname(path), filename: path })};`;
+  // a #! line must stay first
+  const shebang = source.startsWith("#!") ? source.slice(0, source.indexOf("\n") + 1) : "";
+  return { contents: `${shebang}${meta}${source.slice(shebang.length)}`, loader: path.endsWith("x") ? "tsx" : "ts" };
 }
 
 /**
  * The plugin both builds share: every import is resolved as esbuild resolves it, then
- * `route` says where it goes (`{ path, external }`); TypeScript is loaded by javascriptOf.
+ * `route` says where it goes (`{ path, external }`). `contents` has sources as the caller
+ * already read them (to name the build), read again otherwise.
  */
-function tsplayPlugin(esbuild, { keepBare, route, contents }) {
+function tsplayPlugin({ keepBare, route, contents }) {
   const resolving = { tsplayResolving: true };
   return {
     name: "tsplay",
@@ -82,18 +73,33 @@ function tsplayPlugin(esbuild, { keepBare, route, contents }) {
         if (resolved.errors.length) return { errors: resolved.errors };
         return route(args.importer, resolved.path);
       });
-      build.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => javascriptOf(esbuild, args.path, contents));
+      build.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => withImportMeta(args.path, contents));
     },
   };
 }
 
-const common = { bundle: true, format: "esm", platform: "node", target: TARGET, logLevel: "silent" };
+const common = { bundle: true, format: "esm", platform: "node", target: TARGET, logLevel: "silent", define };
+
+/**
+ * A failed build, its errors said as a user reads them: a file that does not parse is a
+ * syntax error (esbuild does not say which of its errors are, so the file is parsed alone).
+ */
+async function explained(esbuild, failure, workingDir) {
+  if (!Array.isArray(failure.errors)) return failure;
+  for (const message of failure.errors) {
+    const file = message.location?.file && resolve(workingDir, message.location.file);
+    if (!file || !isTypeScript(file)) continue;
+    const parses = await esbuild.transform(await readFile(file, "utf8"), { loader: file.endsWith("x") ? "tsx" : "ts" }).then(() => true, () => false);
+    if (!parses) message.text = `syntax error: ${message.text}`;
+  }
+  return failure;
+}
 
 /**
  * The engine's `sources` (below `root`) into `outDir`, one .mjs a source at the same path,
- * compiled from `contents` (path to text) as the caller read them.
- * A package is imported by name as the source does: the cache folder is below the
- * engine's own node_modules, so Node finds the same package from there.
+ * compiled from `contents` (path to text) as the caller read them. A package is imported
+ * by name as the source does: the cache folder is below the engine's own node_modules, so
+ * Node finds the same package from there.
  */
 export async function compileEngine(root, sources, outDir, contents) {
   const esbuild = await loadEsbuild();
@@ -101,20 +107,24 @@ export async function compileEngine(root, sources, outDir, contents) {
     const path = relative(dirname(from), compiledName(to)).split(sep).join("/");
     return path.startsWith(".") ? path : `./${path}`;
   };
-  await esbuild.build({
-    ...common,
-    entryPoints: sources,
-    outdir: outDir,
-    outbase: root,
-    outExtension: { ".js": ".mjs" },
-    plugins: [
-      tsplayPlugin(esbuild, {
-        keepBare: true,
-        contents,
-        route: (importer, path) => (isEngineSource(root, path) ? { path: relativeSpecifier(importer, path), external: true } : { path: pathToFileURL(path).href, external: true }),
-      }),
-    ],
-  });
+  await esbuild
+    .build({
+      ...common,
+      entryPoints: sources,
+      outdir: outDir,
+      outbase: root,
+      outExtension: { ".js": ".mjs" },
+      plugins: [
+        tsplayPlugin({
+          keepBare: true,
+          contents,
+          route: (importer, path) => (isEngineSource(root, path) ? { path: relativeSpecifier(importer, path), external: true } : { path: pathToFileURL(path).href, external: true }),
+        }),
+      ],
+    })
+    .catch(async (failure) => {
+      throw await explained(esbuild, failure, process.cwd());
+    });
 }
 
 /**
@@ -125,32 +135,38 @@ export async function compileEngine(root, sources, outDir, contents) {
 export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
   const esbuild = await loadEsbuild();
   const outside = new Set();
-  const result = await esbuild.build({
-    ...common,
-    entryPoints: [playbook],
-    outfile: outFile,
-    absWorkingDir: dirname(playbook),
-    sourcemap: "external",
-    write: false,
-    metafile: true,
-    plugins: [
-      tsplayPlugin(esbuild, {
-        keepBare: false,
-        route: (_importer, path) => {
-          if (isEngineSource(root, path)) return { path: pathToFileURL(`${engineDir}${sep}${compiledName(relative(root, path))}`).href, external: true };
-          if (isTypeScript(path) || path.endsWith(".json")) return { path };
-          outside.add(path);
-          return { path: pathToFileURL(path).href, external: true };
-        },
-      }),
-    ],
-  });
+  const workingDir = dirname(playbook);
+  const result = await esbuild
+    .build({
+      ...common,
+      entryPoints: [playbook],
+      outfile: outFile,
+      absWorkingDir: workingDir,
+      sourcemap: "external",
+      sourcesContent: false,
+      write: false,
+      metafile: true,
+      plugins: [
+        tsplayPlugin({
+          keepBare: false,
+          route: (_importer, path) => {
+            if (isEngineSource(root, path)) return { path: pathToFileURL(`${engineDir}${sep}${compiledName(relative(root, path))}`).href, external: true };
+            if (isTypeScript(path) || path.endsWith(".json")) return { path };
+            outside.add(path);
+            return { path: pathToFileURL(path).href, external: true };
+          },
+        }),
+      ],
+    })
+    .catch(async (failure) => {
+      throw await explained(esbuild, failure, workingDir);
+    });
   const code = result.outputFiles.find((file) => file.path.endsWith(".mjs")).text;
   const map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith(".map")).text);
   // esbuild names sources relative to the bundle, which Node would resolve from where the
   // bundle really is (a symlinked node_modules is elsewhere): named absolutely instead
   map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(outFile), source)).href);
   await writeFile(outFile, `${code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
-  const bundled = Object.keys(result.metafile.inputs).map((input) => resolve(dirname(playbook), input));
+  const bundled = Object.keys(result.metafile.inputs).map((input) => resolve(workingDir, input));
   return [...bundled, ...outside];
 }

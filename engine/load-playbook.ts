@@ -1,5 +1,5 @@
 /**
- * Loads a playbook file in-process, after a type check. It is imported into the same module
+ * Loads a playbook file in-process, type-checked. It is imported into the same module
  * graph as the engine: the playbook's modules then share the engine's classes (Shell, the
  * error types), which a separate graph would copy. bin/tsplay.js gives the importer that
  * compiles it against the compiled engine; under tsx or vitest the .ts is imported as it is.
@@ -40,17 +40,26 @@ export async function loadPlaybook(file: string, options: { typecheck: boolean; 
   if (!existsSync(path)) throw new PlaybookError(`playbook not found: ${file}`);
   if (!statSync(path).isFile()) throw new PlaybookError(`${file} is not a file: a playbook is a TypeScript file (.ts)`);
   if (!/\.(c|m)?tsx?$/.test(path)) throw new PlaybookError(`${file}: a playbook is a TypeScript file (.ts)`);
-  if (options.typecheck) await typecheckPlaybook(path);
-  let loaded: { default?: unknown };
+  // tsc checks while the playbook is compiled and imported: its top-level code only builds
+  // tasks, as with --no-typecheck. Nothing runs on a host before the check passed, and when
+  // both fail the type error is the one reported, being the more precise.
+  const checked = options.typecheck ? typecheckPlaybook(path).then(() => undefined, (error: unknown) => ({ error })) : undefined;
+  let loaded: { default?: unknown } | undefined;
+  let loadError: { error: unknown } | undefined;
   try {
     loaded = await (options.importPlaybook ?? importAsIs)(path);
   } catch (error) {
-    if (error instanceof PlaybookError) throw error;
-    const wrapped = new PlaybookError(describeLoadError(file, path, error));
-    wrapped.cause = error;
+    loadError = { error };
+  }
+  const typeError = await checked;
+  if (typeError) throw typeError.error;
+  if (loadError) {
+    if (loadError.error instanceof PlaybookError) throw loadError.error;
+    const wrapped = new PlaybookError(describeLoadError(file, path, loadError.error));
+    wrapped.cause = loadError.error;
     throw wrapped;
   }
-  const playbook = loaded.default as Playbook | undefined;
+  const playbook = loaded?.default as Playbook | undefined;
   if (playbook?.kind !== "playbook") throw new PlaybookError(`${file}: must \`export default playbook([...])\``);
   return playbook;
 }
