@@ -10,7 +10,7 @@ import { dirname, resolve } from "node:path";
 import type { PlaybookImporter } from "./load-playbook";
 import type { ReportFile } from "./output/report/report-file";
 import { EXIT } from "./run/exit-codes";
-import { addRunOptions, describeRunOptions, extraVars, inventorySources, list, type RunOptionValues } from "./cli/run-options";
+import { addRunOptions, describeRunOptions, inventorySources, list, type RunOptionValues } from "./cli/run-options";
 import { tsplayVersion } from "./cli/version";
 
 /** What bin/tsplay.js gives the engine it started: how to import a playbook (default: `import()` the .ts as it is). */
@@ -78,7 +78,8 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
   const file = cli.args[0]!;
   const listing = opts.listHosts || opts.listTasks || opts.listTags;
   // loaded once the options parsed (`--help` and a bad option need none of it); a listing needs neither the runner nor the outputs
-  const [{ loadInventory }, { loadPlaybook }, { defaultSettings }, { outputWriter }] = await Promise.all([
+  const [{ loadExtraVars }, { loadInventory }, { loadPlaybook }, { defaultSettings }, { outputWriter }] = await Promise.all([
+    import("./extra-vars"),
     import("./inventory"),
     import("./load-playbook"),
     import("./run/settings"),
@@ -108,7 +109,7 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
       skipTags: opts.skipTags,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars),
+      extraVars: loadExtraVars(opts.extraVars),
       startAtTask: opts.startAtTask,
       forceHandlers: opts.forceHandlers,
       playbookDir: dirname(resolve(file)),

@@ -4,8 +4,6 @@
  * `tsplay adhoc` takes them exactly as `tsplay PLAYBOOK.ts` does.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { loadExtraVars } from "../extra-vars";
-import type { Vars } from "../host-context";
 
 export const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -48,9 +46,6 @@ export function addRunOptions(command: Command): Command {
     .option("--known-hosts <file>", "known_hosts file to check host keys against")
     .option("-v, --verbose", "more output (-vvv: stack traces)", increase, 0);
 }
-
-/** `-e` values, merged in order: engine/extra-vars.ts reads files and says what is wrong with them. */
-export const extraVars = (values: string[]): Vars => loadExtraVars(values);
 
 /** The inventory sources: `localhost` when none is given. */
 export const inventorySources = (opts: RunOptionValues) => (opts.inventory.length ? opts.inventory : ["localhost"]);
