@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { compileEngine, ENGINE_FOLDERS } from "./compile.js";
+import { BUNDLED_PACKAGES, compileEngine, ENGINE_FOLDERS, packageJsonOf } from "./compile.js";
 import { digest, stampsOf, typescriptSources, writeFileAtomically } from "./cache-files.js";
 
 /** Builds kept for other stamps (a branch switched to and back builds nothing again). */
@@ -24,8 +24,8 @@ export const engineCacheOf = (root) => join(root, "node_modules", ".cache", "tsp
 export async function compiledEngine(root) {
   const cache = engineCacheOf(root);
   const sources = typescriptSources(root, ENGINE_FOLDERS);
-  // the compiler's own code decides what a build holds, as the sources do
-  const inputs = [...sources, join(root, "bin", "compile.js")];
+  // the compiler's own code and the packages bundled in decide what a build holds, as the sources do
+  const inputs = [...sources, join(root, "bin", "compile.js"), ...BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name))];
   const pointer = join(cache, "by-stamps", digest([root, ...stampsOf(inputs)]));
   const known = existsSync(pointer) ? readFileSync(pointer, "utf8") : undefined;
   if (known && existsSync(join(cache, known))) return join(cache, known);
