@@ -20,26 +20,41 @@ const BUILD_NAME = /^[0-9a-f]{32}$/;
 /** One folder a checkout: builds of another checkout sharing node_modules (a worktree) are not its to prune. */
 export const engineCacheOf = (root) => join(root, "node_modules", ".cache", "tsplay", "engine-js", digest([root]).slice(0, 12));
 
-/** The folder of the compiled engine for `root`'s sources as they are now, built if need be. */
+/**
+ * The folder of the compiled engine for `root`'s sources as they are now, built if need be.
+ * The bundled packages' package.json files count as sources; found by resolving them only
+ * when a build is looked for by content (they are stamped in the record of the stamps).
+ */
 export async function compiledEngine(root) {
   const cache = engineCacheOf(root);
   const sources = typescriptSources(root, ENGINE_FOLDERS);
-  // the compiler's own code and the packages bundled in decide what a build holds, as the sources do
-  const inputs = [...sources, join(root, "bin", "compile.js"), ...BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name))];
-  const pointer = join(cache, "by-stamps", digest([root, ...stampsOf(inputs)]));
-  const known = existsSync(pointer) ? readFileSync(pointer, "utf8") : undefined;
-  if (known && existsSync(join(cache, known))) return join(cache, known);
+  // the compiler's own code decides what a build holds, as the sources do
+  const compiler = join(root, "bin", "compile.js");
+  const record = join(cache, "by-stamps", digest([root, ...stampsOf([...sources, compiler])]));
+  const known = readRecord(record);
+  if (known && stampsOf(known.packages).join("\n") === known.stamps.join("\n") && existsSync(join(cache, known.build))) return join(cache, known.build);
 
+  const packages = BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name));
   // read once: the build is compiled from exactly the text its name was made from
-  const contents = new Map(inputs.map((file) => [file, readFileSync(file, "utf8")]));
+  const contents = new Map([...sources, compiler, ...packages].map((file) => [file, readFileSync(file, "utf8")]));
   const build = digest([root, ...[...contents].flat()]);
   const dir = join(cache, build);
   if (!existsSync(dir)) {
     await buildInto(root, sources, contents, cache, build);
     prune(cache, build);
   }
-  writeFileAtomically(pointer, build);
+  writeFileAtomically(record, JSON.stringify({ build, packages, stamps: stampsOf(packages) }));
   return dir;
+}
+
+/** A record of stamps, or undefined for none (or one this version of tsplay cannot read). */
+function readRecord(path) {
+  try {
+    const record = JSON.parse(readFileSync(path, "utf8"));
+    return typeof record.build === "string" && Array.isArray(record.packages) && Array.isArray(record.stamps) ? record : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds beside the final folder, then renames: a start never sees half a build, and of two at once one wins. */
@@ -65,7 +80,7 @@ function prune(cache, current) {
   const pointers = join(cache, "by-stamps");
   for (const name of existsSync(pointers) ? readdirSync(pointers) : []) {
     if (name.includes(".partial-")) continue;
-    const target = readFileSync(join(pointers, name), "utf8");
-    if (!existsSync(join(cache, target))) rmSync(join(pointers, name), { force: true });
+    const known = readRecord(join(pointers, name));
+    if (!known || !existsSync(join(cache, known.build))) rmSync(join(pointers, name), { force: true });
   }
 }
