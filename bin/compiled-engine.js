@@ -10,7 +10,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { BUNDLED_PACKAGES, compileEngine, ENGINE_FOLDERS, packageJsonOf } from "./compile.js";
+import { ENGINE_FOLDERS } from "./compile.js";
+import { BUNDLED_PACKAGES, compileEngine, packageJsonOf } from "./compile-engine.js";
 import { digest, stampsOf, typescriptSources, writeFileAtomically } from "./cache-files.js";
 
 /** Builds kept for other stamps (a branch switched to and back builds nothing again). */
@@ -29,14 +30,14 @@ export async function compiledEngine(root) {
   const cache = engineCacheOf(root);
   const sources = typescriptSources(root, ENGINE_FOLDERS);
   // the compiler's own code decides what a build holds, as the sources do
-  const compiler = join(root, "bin", "compile.js");
-  const record = join(cache, "by-stamps", digest([root, ...stampsOf([...sources, compiler])]));
+  const compiler = ["compile.js", "compile-engine.js"].map((file) => join(root, "bin", file));
+  const record = join(cache, "by-stamps", digest([root, ...stampsOf([...sources, ...compiler])]));
   const known = readRecord(record);
   if (known && stampsOf(known.packages).join("\n") === known.stamps.join("\n") && existsSync(join(cache, known.build))) return join(cache, known.build);
 
   const packages = BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name));
   // read once: the build is compiled from exactly the text its name was made from
-  const contents = new Map([...sources, compiler, ...packages].map((file) => [file, readFileSync(file, "utf8")]));
+  const contents = new Map([...sources, ...compiler, ...packages].map((file) => [file, readFileSync(file, "utf8")]));
   const build = digest([root, ...[...contents].flat()]);
   const dir = join(cache, build);
   if (!existsSync(dir)) {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundlePlaybook } from "./compile.js";
+import { bundlePlaybook } from "./compile-playbook.js";
 import { digest, stampsOf, writeFileAtomically } from "./cache-files.js";
 
 const dependencies = (files) => [...new Set([...files, ...files.map((file) => dirname(file))])].sort();
@@ -43,7 +43,9 @@ export function playbookImporter(root, engineDir) {
       try {
         const started = Date.now();
         const files = await bundlePlaybook({ playbook, root, engineDir, outFile: partial });
-        const stamps = stampsOf(dependencies(files));
+        // the bundler's own code decides what a bundle holds, as the playbook's files do
+        const compiler = ["compile.js", "compile-playbook.js"].map((file) => join(root, "bin", file));
+        const stamps = stampsOf(dependencies([...files, ...compiler]));
         renameSync(partial, bundle);
         // a file changed while it was bundled may be in the bundle as it was: stamped as it is
         // now, it would look up to date, so the next start bundles again instead

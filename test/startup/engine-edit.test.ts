@@ -63,11 +63,13 @@ describe("an edit to the engine in a checkout", () => {
     expect(after).not.toContain("first step");
   });
 
-  it("the playbook shares the engine's classes: a UserError it throws is reported as one line", () => {
-    const throwing = join(copy, "playbooks", "throws.ts");
-    writeFileSync(throwing, `import { UserError } from "../engine";\nthrow new UserError("stop here, said the playbook");\n`);
-    const run = spawnSync(process.execPath, [join(copy, "bin/tsplay.js"), throwing, "-i", "localhost", "--list-tasks", "--no-typecheck"], { cwd: copy, encoding: "utf8" });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^ERROR: .*stop here, said the playbook\n$/);
+  it("the playbook shares the engine's classes, imported from its API or from their own file: a UserError it throws is reported as one line", () => {
+    for (const from of ["../engine", "../engine/errors"]) {
+      const throwing = join(copy, "playbooks", "throws.ts");
+      writeFileSync(throwing, `import { UserError } from "${from}";\nthrow new UserError("stop here, said the playbook");\n`);
+      const run = spawnSync(process.execPath, [join(copy, "bin/tsplay.js"), throwing, "-i", "localhost", "--list-tasks", "--no-typecheck"], { cwd: copy, encoding: "utf8" });
+      expect(run.status, from).toBe(1);
+      expect(run.stderr, from).toMatch(/^ERROR: .*stop here, said the playbook\n$/);
+    }
   });
 });
