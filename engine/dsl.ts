@@ -11,6 +11,7 @@
  */
 import type { Dynamic, HostContext, Vars } from "./host-context";
 import type { BaseResult, ModuleCall } from "./module";
+import { callerSource } from "./caller-source";
 import { checkOptions } from "./dsl-options";
 import { ArgumentError } from "./module-args";
 
@@ -147,19 +148,6 @@ export interface Playbook {
 }
 
 let nextTaskId = 1;
-
-/**
- * The file and line of the code that called `dslFunction`: the first frame below it, so
- * wherever the engine's code is (its own files, or one bundle of them).
- */
-function callerSource(dslFunction: (...args: never[]) => unknown): string {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, dslFunction);
-  const frame = holder.stack?.split("\n").slice(1).find((line) => !line.includes("node:internal"));
-  const match = frame?.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/);
-  if (!match) return "<unknown>";
-  return `${match[1]!.replace(/^file:\/\//, "")}:${match[2]}`;
-}
 
 export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> = {}): Task<R> {
   checkOptions("task", name, options);
