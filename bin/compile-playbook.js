@@ -6,16 +6,19 @@
 import { writeFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { stampOf } from "./cache-files.js";
 import { common, compiledName, explained, isEngineSource, isTypeScript, loadEsbuild, tsplayPlugin } from "./compile.js";
 
 /**
  * The bundle of `playbook` at `outFile`: the engine's files (compiled into `engineDir`)
- * and every package stay outside, imported by their absolute URL. Returns the files the
- * bundle depends on, for the cache to stamp.
+ * and every package stay outside, imported by their absolute URL. Returns what the bundle
+ * depends on, for the cache: each file read with its stamp taken just before it was read
+ * (an edit made meanwhile then shows as a change), and the files imported from outside.
  */
 export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
   const esbuild = await loadEsbuild();
   const outside = new Set();
+  const read = new Map();
   const workingDir = dirname(playbook);
   const result = await esbuild
     .build({
@@ -29,6 +32,7 @@ export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
       metafile: true,
       plugins: [
         tsplayPlugin({
+          beforeReading: (path) => read.set(path, stampOf(path)),
           route: (_importer, path) => {
             if (isEngineSource(root, path)) return { path: pathToFileURL(`${engineDir}${sep}${compiledName(relative(root, path))}`).href, external: true };
             if (isTypeScript(path) || path.endsWith(".json")) return { path };
@@ -47,6 +51,5 @@ export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
   // bundle really is (a symlinked node_modules is elsewhere): named absolutely instead
   map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(outFile), source)).href);
   await writeFile(outFile, `${code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
-  const bundled = Object.keys(result.metafile.inputs).map((input) => resolve(workingDir, input));
-  return [...bundled, ...outside];
+  return { read, outside: [...outside] };
 }

@@ -44,7 +44,8 @@ export const isEngineSource = (root, path) => isTypeScript(path) && ENGINE_FOLDE
 const META = "__tsplayImportMeta";
 const define = Object.fromEntries(["url", "dirname", "filename"].map((key) => [`import.meta.${key}`, `${META}.${key}`]));
 
-async function withImportMeta(path, contents) {
+async function withImportMeta(path, contents, beforeReading) {
+  beforeReading?.(path);
   const source = contents?.get(path) ?? (await readFile(path, "utf8"));
   const meta = `const ${META} = ${JSON.stringify({ url: pathToFileURL(path).href, dirname: dirname(path), filename: path })};`;
   // a #! line must stay first
@@ -56,9 +57,9 @@ async function withImportMeta(path, contents) {
  * The plugin every build shares: every import is resolved as esbuild resolves it, then
  * `route(importer, path, kind)` says where it goes (`{ path, external }`); `bare`, when given, routes a
  * package's import unresolved. `contents` has sources as the caller already read them (to
- * name the build), read again otherwise.
+ * name the build), read again otherwise, after `beforeReading(path)`; JSON is read likewise.
  */
-export function tsplayPlugin({ bare, route, contents }) {
+export function tsplayPlugin({ bare, route, contents, beforeReading }) {
   const resolving = { tsplayResolving: true };
   return {
     name: "tsplay",
@@ -71,7 +72,11 @@ export function tsplayPlugin({ bare, route, contents }) {
         if (resolved.errors.length) return { errors: resolved.errors };
         return route(args.importer, resolved.path, args.kind);
       });
-      build.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => withImportMeta(args.path, contents));
+      build.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => withImportMeta(args.path, contents, beforeReading));
+      build.onLoad({ filter: /\.json$/ }, async (args) => {
+        beforeReading?.(args.path);
+        return { contents: await readFile(args.path, "utf8"), loader: "json" };
+      });
     },
   };
 }

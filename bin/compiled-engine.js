@@ -6,7 +6,7 @@
  * A start stats every source (one stat a file) and looks up the build made for exactly
  * those stamps. Stamps that changed while the content did not (a git checkout and back, a
  * touch) find the same build by a hash of the content; content that changed is built
- * again (~0.5 s, once). So a checkout never runs JavaScript older than its sources.
+ * again (~1 s, once). So a checkout never runs JavaScript older than its sources.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";

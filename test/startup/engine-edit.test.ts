@@ -4,7 +4,7 @@
  * the engine (its own node_modules folder, so its own cache) is run, edited and run again.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../cli/cli";
@@ -55,12 +55,17 @@ describe("an edit to the engine in a checkout", () => {
     expect(builds().sort()).toEqual(before);
   });
 
-  it("an edit to a file the playbook imports shows on the next run", () => {
+  it("an edit to a file the playbook imports shows on the next run, which bundles it once", () => {
     expect(listTasks()).toContain("first step");
     writeFileSync(roleFile, readFileSync(roleFile, "utf8").replace("first step", "renamed step"));
     const after = listTasks();
     expect(after).toContain("renamed step");
     expect(after).not.toContain("first step");
+    const bundles = join(copy, "node_modules/.cache/tsplay/playbook-js");
+    const bundled = () => readdirSync(bundles).map((name) => `${name} ${statSync(join(bundles, name)).mtimeMs}`);
+    const before = bundled();
+    expect(listTasks()).toContain("renamed step");
+    expect(bundled()).toEqual(before);
   });
 
   it("the playbook shares the engine's classes, imported from its API or from their own file: a UserError it throws is reported as one line", () => {
