@@ -1,7 +1,34 @@
 #!/usr/bin/env node
-// The engine is TypeScript; tsx compiles it (and the playbook) in-process.
-import { register } from "tsx/esm/api";
+/**
+ * The `tsplay` command. `tsplay --version` is answered here, before anything is loaded.
+ * Everything else runs the engine as JavaScript compiled from its sources once (and again
+ * after any edit: bin/compiled-engine.js), and imports the playbook compiled the same way
+ * into the same module graph. Where that cache cannot be written (a read-only install),
+ * tsx's loader compiles the engine and the playbook in-process instead, as slowly as before.
+ */
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-register();
-const { main } = await import("../engine/cli.ts");
-process.exitCode = await main(process.argv);
+const CANNOT_WRITE = new Set(["EACCES", "EPERM", "EROFS"]);
+
+async function startEngine() {
+  const root = realpathSync(fileURLToPath(new URL("..", import.meta.url)));
+  try {
+    const [{ compiledEngine }, { playbookImporter }] = await Promise.all([import("./compiled-engine.js"), import("./compiled-playbook.js")]);
+    const engine = await compiledEngine(root);
+    const { main } = await import(pathToFileURL(`${engine}/engine/cli.mjs`).href);
+    return { main, runtime: { importPlaybook: playbookImporter(root, engine) } };
+  } catch (error) {
+    if (!CANNOT_WRITE.has(error?.code)) throw error;
+    const { register } = await import("tsx/esm/api");
+    register();
+    return { main: (await import("../engine/cli.ts")).main, runtime: {} };
+  }
+}
+
+if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
+} else {
+  const { main, runtime } = await startEngine();
+  process.exitCode = await main(process.argv, runtime);
+}

@@ -8,24 +8,25 @@
  */
 import { Command, CommanderError } from "commander";
 import { dirname, resolve } from "node:path";
-import { loadInventory } from "./inventory";
-import { loadPlaybook } from "./load-playbook";
-import { ReportFile, ReportPathError } from "./output/report/report-file";
-import { readSecret } from "./read-secret";
-import { listHosts, listTags, listTasks } from "./run/listing";
-import { EXIT } from "./run/playbook-runner";
-import { defaultSettings } from "./run/settings";
-import { outputWriter } from "./cli/output-writer";
-import { finishCommand, printError, runFromCli } from "./cli/run-from-cli";
-import { addRunOptions, describeRunOptions, extraVars, inventorySources, list, type RunOptionValues } from "./cli/run-options";
+import type { PlaybookImporter } from "./load-playbook";
+import type { ReportFile } from "./output/report/report-file";
+import { EXIT } from "./run/exit-codes";
+import { addRunOptions, describeRunOptions, inventorySources, list, type RunOptionValues } from "./cli/run-options";
 import { tsplayVersion } from "./cli/version";
 import { vaultFromOptions } from "./cli/vault-options";
 import type { Vault } from "./vault/vault";
+import type { SecretValues } from "./vault/secret-values";
+
+/** What bin/tsplay.js gives the engine it started: how to import a playbook (default: `import()` the .ts as it is). */
+export interface EngineRuntime {
+  importPlaybook?: PlaybookImporter;
+}
 
 function program(): Command {
   return addRunOptions(
     new Command("tsplay")
       .description("Runs a TypeScript playbook against an inventory")
+      .version(tsplayVersion(), "-V, --version", "print tsplay's version")
       .argument("<playbook>", "the playbook file (.ts)"),
   )
     .option("-t, --tags <tags>", "only run tasks with these tags", list, [])
@@ -65,7 +66,7 @@ function playbookOptionsShown(opts: PlaybookOptions): string[] {
   ];
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], runtime: EngineRuntime = {}): Promise<number> {
   // loaded only for their command: every run would pay for them otherwise
   if (argv[2] === "new") return (await import("./scaffold/command")).newCommand(argv);
   if (argv[2] === "adhoc") return (await import("./cli/adhoc")).adhocCommand(argv);
@@ -80,23 +81,36 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = cli.opts<PlaybookOptions>();
   const file = cli.args[0]!;
-  const write = outputWriter();
   const listing = opts.listHosts || opts.listTasks || opts.listTags;
+  // loaded once the options parsed (`--help` and a bad option need none of it); a listing needs neither the runner nor the outputs
+  const [{ loadExtraVars }, { loadInventory }, { loadPlaybook }, { defaultSettings }, { outputWriter }] = await Promise.all([
+    import("./extra-vars"),
+    import("./inventory"),
+    import("./load-playbook"),
+    import("./run/settings"),
+    import("./cli/output-writer"),
+  ]);
+  const printError = async (error: unknown, secrets?: SecretValues) => (await import("./cli/run-from-cli")).printError(error, opts.verbose, secrets);
+  const write = outputWriter();
   const sources = inventorySources(opts);
   let report: ReportFile | undefined;
-  try {
-    if (opts.report !== undefined && !listing) {
+  if (opts.report !== undefined && !listing) {
+    const { ReportFile, ReportPathError } = await import("./output/report/report-file");
+    try {
       report = ReportFile.start(opts.report, { title: file, inventory: sources, options: playbookOptionsShown(opts), check: opts.check, version: tsplayVersion() });
+    } catch (error) {
+      if (!(error instanceof ReportPathError)) throw error;
+      await printError(error);
+      return EXIT.badOptions;
     }
-  } catch (error) {
-    if (!(error instanceof ReportPathError)) throw error;
-    printError(error, opts.verbose);
-    return EXIT.badOptions;
   }
   let vault: Vault | undefined;
   try {
     vault = await vaultFromOptions(opts);
-    const [inventory, playbook] = await Promise.all([loadInventory(sources, { vault }), loadPlaybook(file, { typecheck: opts.typecheck })]);
+    const [inventory, playbook] = await Promise.all([
+      loadInventory(sources, { vault }),
+      loadPlaybook(file, { typecheck: opts.typecheck, importPlaybook: runtime.importPlaybook }),
+    ]);
     const settings = defaultSettings({
       check: opts.check,
       // the report shows each changed file's differences; the output shows them only for --diff
@@ -105,22 +119,24 @@ export async function main(argv: string[]): Promise<number> {
       skipTags: opts.skipTags,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars, vault),
+      extraVars: loadExtraVars(opts.extraVars, vault),
       startAtTask: opts.startAtTask,
       forceHandlers: opts.forceHandlers,
       playbookDir: dirname(resolve(file)),
       vault,
     });
     if (listing) {
+      const { listHosts, listTags, listTasks } = await import("./run/listing");
       const lines = opts.listHosts ? listHosts(playbook, inventory, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
       lines.forEach((line) => write(line));
       return EXIT.ok;
     }
-    if (opts.askBecomePass) settings.becomePassword = await readSecret("BECOME password: ");
+    if (opts.askBecomePass) settings.becomePassword = await (await import("./read-secret")).readSecret("BECOME password: ");
+    const { finishCommand, runFromCli } = await import("./cli/run-from-cli");
     const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
     return finishCommand(report, exitCode);
   } catch (error) {
-    printError(error, opts.verbose, vault?.secrets);
-    return finishCommand(report, EXIT.error, error, vault?.secrets);
+    await printError(error, vault?.secrets);
+    return (await import("./cli/run-from-cli")).finishCommand(report, EXIT.error, error, vault?.secrets);
   }
 }

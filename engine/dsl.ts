@@ -11,6 +11,7 @@
  */
 import type { Dynamic, HostContext, Vars } from "./host-context";
 import type { BaseResult, ModuleCall } from "./module";
+import { callerSource } from "./caller-source";
 import { checkOptions } from "./dsl-options";
 import { ArgumentError } from "./module-args";
 
@@ -148,24 +149,15 @@ export interface Playbook {
 
 let nextTaskId = 1;
 
-/** The file and line of the playbook code that called a DSL function. */
-function callerSource(): string {
-  const lines = new Error().stack?.split("\n") ?? [];
-  const frame = lines.slice(1).find((line) => !line.includes("/engine/dsl.") && !line.includes("node:internal"));
-  const match = frame?.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/);
-  if (!match) return "<unknown>";
-  return `${match[1]!.replace(/^file:\/\//, "")}:${match[2]}`;
-}
-
 export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> = {}): Task<R> {
   checkOptions("task", name, options);
-  return { kind: "task", id: nextTaskId++, name, call, options, source: callerSource() };
+  return { kind: "task", id: nextTaskId++, name, call, options, source: callerSource(task) };
 }
 
 export function handler<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> & { listen?: Topic[] } = {}): Handler<R> {
   checkOptions("handler", name, options);
   const { listen = [], ...rest } = options;
-  return { kind: "handler", id: nextTaskId++, name, call, options: rest, listen, source: callerSource() };
+  return { kind: "handler", id: nextTaskId++, name, call, options: rest, listen, source: callerSource(handler) };
 }
 
 /** A name several handlers can `listen` to; notifying it runs all of them. */

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { PlaybookError } from "./run/validate";
 
 const engineRoot = resolve(import.meta.dirname, "..");
@@ -31,16 +32,32 @@ const fingerprint = (files: string[]) =>
     }
   });
 
-function tscPath(): string {
-  // typescript's package exports do not list bin/tsc; find it beside its package.json
-  return join(dirname(createRequire(join(engineRoot, "package.json")).resolve("typescript/package.json")), "bin", "tsc");
+/**
+ * How to start tsc. TypeScript 7's bin/tsc is a Node script that starts the native
+ * compiler: started directly, a check saves a Node start (~70 ms). Older ones are the script.
+ */
+async function tscCommand(): Promise<string[]> {
+  // typescript's package exports list neither bin/tsc nor lib/getExePath.js: found beside its package.json
+  const dir = dirname(createRequire(join(engineRoot, "package.json")).resolve("typescript/package.json"));
+  const locate = join(dir, "lib", "getExePath.js");
+  if (existsSync(locate)) {
+    try {
+      const exe = ((await import(pathToFileURL(locate).href)) as { default: () => string }).default();
+      if (existsSync(exe)) return [exe];
+    } catch {
+      // not a native TypeScript after all: its script below
+    }
+  }
+  return [process.execPath, join(dir, "bin", "tsc")];
 }
 
 function runTsc(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [tscPath(), ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
+  return new Promise((done, fail) => {
+    tscCommand().then(([command, ...first]) => {
+      execFile(command!, [...first, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+      });
+    }, fail);
   });
 }
 
@@ -55,7 +72,8 @@ export async function typecheckPlaybook(file: string): Promise<void> {
   }
   const config = join(cacheDir, `tsconfig-${key}.json`);
   writeFileSync(config, JSON.stringify({ extends: nearestTsconfig(path), files: [path], include: [], compilerOptions: { noEmit: true } }));
-  const { code, out } = await runTsc(["-p", config, "--pretty", "false", "--listFiles"]);
+  // incremental: after an edit tsc checks again what the edit can change, not every file (~0.4 s → ~0.15 s)
+  const { code, out } = await runTsc(["-p", config, "--pretty", "false", "--listFiles", "--incremental", "--tsBuildInfoFile", join(cacheDir, `typecheck-${key}.tsbuildinfo`)]);
   const lines = out.split("\n");
   const errors = lines.filter((line) => /error TS\d+:/.test(line));
   if (code !== 0 || errors.length) {

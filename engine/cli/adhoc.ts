@@ -24,7 +24,8 @@ import { EXIT } from "../run/playbook-runner";
 import { defaultSettings } from "../run/settings";
 import { outputWriter } from "./output-writer";
 import { finishCommand, printError, runFromCli } from "./run-from-cli";
-import { addRunOptions, describeRunOptions, extraVars, inventorySources, type RunOptionValues } from "./run-options";
+import { addRunOptions, describeRunOptions, inventorySources, type RunOptionValues } from "./run-options";
+import { loadExtraVars } from "../extra-vars";
 import { tsplayVersion } from "./version";
 import { vaultFromOptions } from "./vault-options";
 import type { Vault } from "../vault/vault";
@@ -116,7 +117,7 @@ export async function adhocCommand(argv: string[]): Promise<number> {
       diff: opts.diff || report !== undefined,
       limit: opts.limit,
       forks: opts.forks,
-      extraVars: extraVars(opts.extraVars, vault),
+      extraVars: loadExtraVars(opts.extraVars, vault),
       vault,
     });
     if (opts.askBecomePass) settings.becomePassword = await readSecret("BECOME password: ");

@@ -6,10 +6,7 @@
  *   const opts = addRunOptions(new Command("tsplay adhoc")).parse(argv).opts<RunOptionValues>();
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { loadExtraVars } from "../extra-vars";
-import type { Vars } from "../host-context";
 import type { VaultOptionValues } from "../vault/password-sources";
-import type { Vault } from "../vault/vault";
 import { addVaultOptions, describeVaultOptions } from "./vault-options";
 
 export const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -53,9 +50,6 @@ export function addRunOptions(command: Command): Command {
     .option("--known-hosts <file>", "known_hosts file to check host keys against")
     .option("-v, --verbose", "more output (-vvv: stack traces)", increase, 0);
 }
-
-/** `-e` values, merged in order: engine/extra-vars.ts reads files (opening vault ones) and says what is wrong with them. */
-export const extraVars = (values: string[], vault?: Vault): Vars => loadExtraVars(values, vault);
 
 /** The inventory sources: `localhost` when none is given. */
 export const inventorySources = (opts: RunOptionValues) => (opts.inventory.length ? opts.inventory : ["localhost"]);

@@ -10,8 +10,9 @@ import { runPlay } from "./play-runner";
 import type { RunSettings } from "./settings";
 import { handlerOwners, roleLabels } from "./role-uses";
 import { playHandlers, validatePlaybook } from "./validate";
+import { EXIT } from "./exit-codes";
 
-export const EXIT = { ok: 0, error: 1, failed: 2, unreachable: 4, badOptions: 5, interrupted: 130 } as const;
+export { EXIT };
 
 export interface RunOutcome {
   stats: Record<string, HostStats>;

@@ -3,7 +3,7 @@
  * checks what each run reported (and left behind), and keeps every single time.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH, clean, log, REPO, sh, stateDigest, testHosts, type Hosts } from "./bench-hosts";
@@ -16,15 +16,21 @@ export interface Cell {
   hosts: number;
   hostKind: string;
   runs: number;
+  /** what tsplay is measured against: Ansible, or `node -e 0` for the bare start of a Node process */
+  baseline: string;
   /** every time in seconds; empty when Ansible has no twin of this workload */
   ansible: number[];
   tsplay: number[];
   /** CPU seconds (user + system) the tool's processes used on this machine, per run */
   ansibleCpu: number[];
   tsplayCpu: number[];
+  /** the largest resident set of the command's own process (the controller), MiB, per run; empty without /usr/bin/time */
+  ansiblePeakMiB: number[];
+  tsplayPeakMiB: number[];
   ansibleMedian: number | null;
   tsplayMedian: number;
-  /** Ansible's median ÷ tsplay's */
+  tsplayPeakMiBMedian: number | null;
+  /** the baseline's median ÷ tsplay's */
   ratio: number | null;
   note?: string;
 }
@@ -38,9 +44,13 @@ export const median = (values: number[]) => {
 interface Timed {
   seconds: number;
   cpu: number;
+  /** MiB, when /usr/bin/time measured it */
+  peak?: number;
 }
 
-function cell(workload: string, hosts: number, hostKind: string, ansible: Timed[], tsplay: Timed[], note?: string): Cell {
+const peaks = (runs: Timed[]) => runs.flatMap((t) => (t.peak === undefined ? [] : [t.peak]));
+
+function cell(workload: string, hosts: number, hostKind: string, ansible: Timed[], tsplay: Timed[], note?: string, baseline = "ansible-playbook"): Cell {
   const ansibleMedian = ansible.length ? median(ansible.map((t) => t.seconds)) : null;
   const tsplayMedian = median(tsplay.map((t) => t.seconds));
   const ratio = ansibleMedian === null ? null : ansibleMedian / tsplayMedian;
@@ -49,12 +59,16 @@ function cell(workload: string, hosts: number, hostKind: string, ansible: Timed[
     hosts,
     hostKind,
     runs: tsplay.length,
+    baseline: ansible.length ? baseline : "-",
     ansible: ansible.map((t) => t.seconds),
     tsplay: tsplay.map((t) => t.seconds),
     ansibleCpu: ansible.map((t) => t.cpu),
     tsplayCpu: tsplay.map((t) => t.cpu),
+    ansiblePeakMiB: peaks(ansible),
+    tsplayPeakMiB: peaks(tsplay),
     ansibleMedian,
     tsplayMedian,
+    tsplayPeakMiBMedian: peaks(tsplay).length ? median(peaks(tsplay)) : null,
     ratio,
     ...(note ? { note } : {}),
   };
@@ -82,8 +96,12 @@ function workloadCommand(tool: Tool, hosts: Hosts): Invocation {
 
 const tsplayCommand = (args: string[]): Invocation => ({ command: process.execPath, args: [TSPLAY, ...args, "--output", "json"], env: { ...process.env } });
 
-/** Runs a command, then prints the CPU time its processes used (the shell's `times`) to stderr. */
-const WITH_CPU_TIME = '"$@"; code=$?; times >&2; exit $code';
+/**
+ * Runs a command, then prints the CPU time its processes used (the shell's `times`) to
+ * stderr; under GNU time (Debian's `time` package), when it is there, which also prints the
+ * largest resident set of the command's own process: the controller's peak memory.
+ */
+const WITH_CPU_TIME = `if [ -x /usr/bin/time ]; then /usr/bin/time -f "${"tsbench-peak-kib %M"}" "$@"; else "$@"; fi; code=$?; times >&2; exit $code`;
 
 /** The children's user and system time from the last line `times` printed ("0m1.230000s 0m0.450000s"). */
 function cpuSeconds(stderr: string): number {
@@ -91,6 +109,14 @@ function cpuSeconds(stderr: string): number {
   if (!m) throw new Error("no CPU times at the end of the output");
   return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
 }
+
+/** The peak resident set GNU time printed, in MiB; undefined without it. */
+function peakMiB(stderr: string): number | undefined {
+  const m = /^tsbench-peak-kib (\d+)$/m.exec(stderr);
+  return m ? Number(m[1]) / 1024 : undefined;
+}
+
+const measured = (seconds: number, stderr: string): Timed => ({ seconds, cpu: cpuSeconds(stderr), peak: peakMiB(stderr) });
 
 /**
  * Runs one tool once, timed from start to exit (the CPU time its processes used is kept
@@ -114,7 +140,7 @@ async function timedRun(tool: Tool, run: Invocation, expect: (recap: Recap) => s
     writeFileSync(file, `${run.command} ${run.args.join(" ")}\nexit ${code}\n${stdout}\n${stderr}`);
     throw new Error(`${tool} exited ${code}: ${wrong} (output in ${file})`);
   }
-  return { seconds, cpu: cpuSeconds(stderr) };
+  return measured(seconds, stderr);
 }
 
 /** A recap check: every host changed exactly `changed` tasks (any number when undefined) and failed none. */
@@ -207,39 +233,90 @@ export function roundTrips(hosts: Hosts): Record<string, Record<string, number>>
   return counts;
 }
 
-function timeCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Timed {
+function timeCommand({ command, args, env }: Invocation): Timed {
   const started = performance.now();
   const r = spawnSync("sh", ["-c", WITH_CPU_TIME, "sh", command, ...args], { cwd: REPO, env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${r.stderr}`);
-  return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(r.stderr) };
+  return measured((performance.now() - started) / 1000, r.stderr);
+}
+
+interface StartupPair {
+  workload: string;
+  baseline: string;
+  base: Invocation;
+  tsplay: Invocation;
+  /** done before each timed tsplay run, outside its time */
+  before?: () => void;
+  note: string;
 }
 
 /**
- * Start-up: a new process listing the cluster playbook's tasks, against Ansible listing the
- * workload's. Measured with tsplay's type-check cache filled (any start after the first
- * one since the playbook was edited) and empty (the first start after an edit: tsc runs).
+ * Start-up, a new process each time: `tsplay --version` and `--help` against a bare
+ * `node -e 0`, and `tsplay --list-tasks` of the cluster playbook against Ansible listing
+ * the workload's tasks, with the playbook's type check cached (any start after the first
+ * one since an edit) and right after an edit (tsc checks it again). The edit is a comment
+ * appended to a copy of the cluster playbook beside it (playbooks/.bench-edited-cluster.ts,
+ * removed afterwards), before each run and outside its time; the compiled engine stays
+ * cached, as it does for anyone who edits a playbook.
  */
 export function startup(reps: number): Cell[] {
-  const ansibleEnv = { ...process.env, ANSIBLE_CONFIG: join(BENCH, "ansible.cfg") };
-  const ansible = ["--list-tasks", "-i", "localhost,", join(BENCH, "workload.yml")];
-  const tsplay = [TSPLAY, "playbooks/cluster.ts", "-i", "inventory", "--list-tasks"];
-  const typecheckCache = join(REPO, "node_modules/.cache/tsplay");
-  // once each before timing, so the OS file cache is equally warm for both
-  timeCommand(process.execPath, tsplay);
-  timeCommand("ansible-playbook", ansible, ansibleEnv);
-  const t = { ansible: [] as Timed[], cached: [] as Timed[], uncached: [] as Timed[] };
-  for (let rep = 0; rep < reps; rep++) {
-    t.ansible.push(timeCommand("ansible-playbook", ansible, ansibleEnv));
-    t.cached.push(timeCommand(process.execPath, tsplay));
-    rmSync(typecheckCache, { recursive: true, force: true });
-    t.uncached.push(timeCommand(process.execPath, tsplay));
-  }
-  const list = (xs: Timed[]) => xs.map((x) => x.seconds.toFixed(2)).join(" ");
-  log(`startup: ansible ${list(t.ansible)}; tsplay ${list(t.cached)}; tsplay, type check not cached ${list(t.uncached)}`);
-  return [
-    cell("start-up: --list-tasks", 0, "none", t.ansible, t.cached, "tsplay lists playbooks/cluster.ts (type check cached: the playbook is unchanged since its last check); Ansible lists workload.yml"),
-    cell("start-up: --list-tasks, type check not cached", 0, "none", t.ansible, t.uncached, "as above, after an edit to the playbook: tsc checks it first"),
+  const ansible: Invocation = {
+    command: "ansible-playbook",
+    args: ["--list-tasks", "-i", "localhost,", join(BENCH, "workload.yml")],
+    env: { ...process.env, ANSIBLE_CONFIG: join(BENCH, "ansible.cfg") },
+  };
+  const node: Invocation = { command: process.execPath, args: ["-e", "0"], env: process.env };
+  const tsplay = (...args: string[]): Invocation => ({ command: process.execPath, args: [TSPLAY, ...args], env: process.env });
+  const cluster = join(REPO, "playbooks/cluster.ts");
+  const edited = join(REPO, "playbooks/.bench-edited-cluster.ts");
+  let edits = 0;
+  const edit = () => appendFileSync(edited, `// bench edit ${++edits}\n`);
+  const pairs: StartupPair[] = [
+    { workload: "start-up: tsplay --version", baseline: "node -e 0", base: node, tsplay: tsplay("--version"), note: "against a Node process that runs nothing" },
+    { workload: "start-up: tsplay --help", baseline: "node -e 0", base: node, tsplay: tsplay("--help"), note: "against a Node process that runs nothing" },
+    {
+      workload: "start-up: --list-tasks",
+      baseline: "ansible-playbook",
+      base: ansible,
+      tsplay: tsplay("playbooks/cluster.ts", "-i", "inventory", "--list-tasks"),
+      note: "tsplay lists playbooks/cluster.ts (type check cached: the playbook is unchanged since its last check); Ansible lists workload.yml",
+    },
+    {
+      workload: "start-up: --list-tasks right after an edit",
+      baseline: "ansible-playbook",
+      base: ansible,
+      tsplay: tsplay(edited, "-i", "inventory", "--list-tasks"),
+      before: edit,
+      note: "as above, right after an edit to the playbook (a comment appended to a copy of it): tsc checks it again while it is compiled and loaded",
+    },
   ];
+  copyFileSync(cluster, edited);
+  try {
+    // each once before timing: the OS file cache equally warm for all, the engine compiled, tsc's incremental state made
+    for (const pair of pairs) {
+      pair.before?.();
+      timeCommand(pair.tsplay);
+      timeCommand(pair.base);
+    }
+    const times = pairs.map(() => ({ base: [] as Timed[], tsplay: [] as Timed[] }));
+    for (let rep = 0; rep < reps; rep++) {
+      pairs.forEach((pair, i) => {
+        const runTsplay = () => {
+          pair.before?.();
+          times[i]!.tsplay.push(timeCommand(pair.tsplay));
+        };
+        const runBase = () => times[i]!.base.push(timeCommand(pair.base));
+        // the tool that goes first changes with each repetition
+        if (rep % 2 === 0) [runBase, runTsplay].forEach((run) => run());
+        else [runTsplay, runBase].forEach((run) => run());
+      });
+    }
+    const list = (xs: Timed[]) => xs.map((x) => x.seconds.toFixed(3)).join(" ");
+    pairs.forEach((pair, i) => log(`${pair.workload}: ${pair.baseline} ${list(times[i]!.base)}; tsplay ${list(times[i]!.tsplay)} (load ${loadavg()[0]!.toFixed(1)})`));
+    return pairs.map((pair, i) => cell(pair.workload, 0, "none", times[i]!.base, times[i]!.tsplay, pair.note, pair.baseline));
+  } finally {
+    rmSync(edited, { force: true });
+  }
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: the same work done by Ansible and by tsplay, on the same hosts, in one
  * run, alternating, several times; prints medians and ratios and writes them as JSON to
- * test/bench/results/. Needs root, Debian's `ansible` and `openssh-server` packages, and
- * the test hosts (`npm run testbed:up`) for the tasks and cluster workloads.
+ * test/bench/results/. Needs Debian's `ansible` package (and `time`, for peak memory); root,
+ * `openssh-server` and the test hosts (`npm run testbed:up`) for the workloads on hosts.
  *
  *   npm run bench                                   # everything, default repetitions
  *   npm run bench -- --only tasks --reps 3          # one workload, fewer runs
  *   npm run bench -- --only hosts --sizes 3,10 --keep-hosts
  *
  * Workloads (README.md in this folder says more):
- *   startup  `tsplay playbooks/cluster.ts -i inventory --list-tasks` against `ansible-playbook --list-tasks`
+ *   startup  `tsplay --version` and `--help` against `node -e 0`; `tsplay playbooks/cluster.ts -i inventory
+ *            --list-tasks` (type check cached, and right after an edit) against `ansible-playbook --list-tasks`
  *   tasks    workload.ts / workload.yml (50 tasks) on the 3 test hosts: first run on clean hosts, then a no-op re-run
  *   hosts    the same playbook, first run, on 3, 10, 30 and 60 light hosts (hosts-up.sh)
  *   cluster  playbooks/cluster.ts on the 3 test hosts, first run and re-run (tsplay only)
@@ -78,10 +79,11 @@ function machine() {
 }
 
 function table(cells: Cell[]): string {
-  const rows = [["workload", "hosts", "runs", "Ansible median s", "tsplay median s", "ratio"]];
+  const rows = [["workload", "hosts", "runs", "baseline", "baseline median s", "tsplay median s", "ratio", "tsplay peak MiB"]];
   for (const c of cells) {
-    const ansible = c.ansibleMedian === null ? "-" : c.ansibleMedian.toFixed(2);
-    rows.push([c.workload, String(c.hosts), String(c.runs), ansible, c.tsplayMedian.toFixed(2), c.ratio === null ? "-" : `${c.ratio.toFixed(1)}×`]);
+    const base = c.ansibleMedian === null ? "-" : c.ansibleMedian.toFixed(c.hosts ? 2 : 3);
+    const peak = c.tsplayPeakMiBMedian === null ? "-" : c.tsplayPeakMiBMedian.toFixed(0);
+    rows.push([c.workload, String(c.hosts), String(c.runs), c.baseline, base, c.tsplayMedian.toFixed(c.hosts ? 2 : 3), c.ratio === null ? "-" : `${c.ratio.toFixed(c.ratio < 10 ? 2 : 1)}×`, peak]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(" | ")} |`;
@@ -89,11 +91,13 @@ function table(cells: Cell[]): string {
 }
 
 async function main(): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error("the benchmark needs root (network namespaces, sshd)");
-  for (const tool of ["ansible-playbook", "/usr/sbin/sshd"]) {
-    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is missing: apt-get install -y ansible openssh-server`);
-  }
   const options = parseOptions(process.argv.slice(2));
+  // start-up runs no host: it needs neither root nor sshd
+  const onHosts = [...options.only].some((w) => w !== "startup");
+  if (onHosts && process.getuid?.() !== 0) throw new Error("the benchmark needs root (network namespaces, sshd)");
+  for (const tool of ["ansible-playbook", ...(onHosts ? ["/usr/sbin/sshd"] : [])]) {
+    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is missing: apt-get install -y ansible openssh-server time`);
+  }
   if ((options.only.has("tasks") || options.only.has("cluster")) && !testbedUp) throw new Error("the tasks and cluster workloads need the test hosts: npm run testbed:up");
   mkdirSync(RESULTS, { recursive: true });
   const info = machine();

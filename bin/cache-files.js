@@ -1,0 +1,46 @@
+/**
+ * What the caches of compiled code share: stamps of source files (size and modification
+ * time), which show with one stat a file and without reading any that nothing changed
+ * since a build; names made from digests; and files written whole, since several tsplay
+ * processes (a test suite's) may start at once and read what another one writes.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** Every TypeScript source below `folders` of `root` (declarations left out), sorted. */
+export function typescriptSources(root, folders) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.[cm]?tsx?$/.test(entry.name) && !/\.d\.[cm]?tsx?$/.test(entry.name)) found.push(path);
+    }
+  };
+  for (const folder of folders) walk(join(root, folder));
+  return found.sort();
+}
+
+/** A file's (or folder's) stamp; a folder's changes when an entry is added, removed or renamed. */
+export function stampOf(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? `${stat.size}:${stat.mtimeMs}` : "missing";
+}
+
+export const stampsOf = (paths) => paths.map((path) => `${path} ${stampOf(path)}`);
+
+/** A short hex digest of strings (or buffers), for file names. */
+export function digest(parts) {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part).update("\0");
+  return hash.digest("hex").slice(0, 32);
+}
+
+/** Written beside, then renamed: a reader sees the old file or the new one, never half of one. */
+export function writeFileAtomically(path, text) {
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.partial-${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, path);
+}

@@ -1,0 +1,87 @@
+/**
+ * The engine as JavaScript, built once per content of its sources into
+ * node_modules/.cache/tsplay/engine-js/, so that a start loads plain .mjs files instead of
+ * compiling ~150 TypeScript files through a loader thread.
+ *
+ * A start stats every source (one stat a file) and looks up the build made for exactly
+ * those stamps. Stamps that changed while the content did not (a git checkout and back, a
+ * touch) find the same build by a hash of the content; content that changed is built
+ * again (~1 s, once). So a checkout never runs JavaScript older than its sources.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ENGINE_FOLDERS } from "./compile.js";
+import { BUNDLED_PACKAGES, compileEngine, packageJsonOf } from "./compile-engine.js";
+import { digest, stampsOf, typescriptSources, writeFileAtomically } from "./cache-files.js";
+
+/** Builds kept for other stamps (a branch switched to and back builds nothing again). */
+const KEEP_BUILDS = 4;
+const BUILD_NAME = /^[0-9a-f]{32}$/;
+
+/** One folder a checkout: builds of another checkout sharing node_modules (a worktree) are not its to prune. */
+export const engineCacheOf = (root) => join(root, "node_modules", ".cache", "tsplay", "engine-js", digest([root]).slice(0, 12));
+
+/**
+ * The folder of the compiled engine for `root`'s sources as they are now, built if need be.
+ * The bundled packages' package.json files count as sources; found by resolving them only
+ * when a build is looked for by content (they are stamped in the record of the stamps).
+ */
+export async function compiledEngine(root) {
+  const cache = engineCacheOf(root);
+  const sources = typescriptSources(root, ENGINE_FOLDERS);
+  // the compiler's own code decides what a build holds, as the sources do
+  const compiler = ["compile.js", "compile-engine.js"].map((file) => join(root, "bin", file));
+  const record = join(cache, "by-stamps", digest([root, ...stampsOf([...sources, ...compiler])]));
+  const known = readRecord(record);
+  if (known && stampsOf(known.packages).join("\n") === known.stamps.join("\n") && existsSync(join(cache, known.build))) return join(cache, known.build);
+
+  const packages = BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name));
+  // read once: the build is compiled from exactly the text its name was made from
+  const contents = new Map([...sources, ...compiler, ...packages].map((file) => [file, readFileSync(file, "utf8")]));
+  const build = digest([root, ...[...contents].flat()]);
+  const dir = join(cache, build);
+  if (!existsSync(dir)) {
+    await buildInto(root, sources, contents, cache, build);
+    prune(cache, build);
+  }
+  writeFileAtomically(record, JSON.stringify({ build, packages, stamps: stampsOf(packages) }));
+  return dir;
+}
+
+/** A record of stamps, or undefined for none (or one this version of tsplay cannot read). */
+function readRecord(path) {
+  try {
+    const record = JSON.parse(readFileSync(path, "utf8"));
+    return typeof record.build === "string" && Array.isArray(record.packages) && Array.isArray(record.stamps) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds beside the final folder, then renames: a start never sees half a build, and of two at once one wins. */
+async function buildInto(root, sources, contents, cache, build) {
+  const partial = join(cache, `${build}.partial-${process.pid}`);
+  mkdirSync(cache, { recursive: true });
+  try {
+    await compileEngine(root, sources, partial, contents);
+    renameSync(partial, join(cache, build));
+  } catch (error) {
+    if (!existsSync(join(cache, build))) throw error;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the newest builds, and the stamps that point at them; drops what a killed build left. */
+function prune(cache, current) {
+  const entries = readdirSync(cache).map((name) => ({ name, mtime: statSync(join(cache, name)).mtimeMs }));
+  const builds = entries.filter((e) => BUILD_NAME.test(e.name) && e.name !== current).sort((a, b) => b.mtime - a.mtime);
+  const stale = [...builds.slice(KEEP_BUILDS - 1), ...entries.filter((e) => e.name.includes(".partial-") && e.mtime < Date.now() - 3_600_000)];
+  for (const { name } of stale) rmSync(join(cache, name), { recursive: true, force: true });
+  const pointers = join(cache, "by-stamps");
+  for (const name of existsSync(pointers) ? readdirSync(pointers) : []) {
+    if (name.includes(".partial-")) continue;
+    const known = readRecord(join(pointers, name));
+    if (!known || !existsSync(join(cache, known.build))) rmSync(join(pointers, name), { force: true });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The file and line of the code that called a DSL function (a task's `source`): the first
+ * frame below that function, wherever the engine's code is (its own files, or one bundle).
+ * Read from V8's call sites rather than a formatted stack: in a playbook compiled with a
+ * source map, Node maps every frame of every formatted stack, which cost the cluster
+ * playbook's ~200 tasks ~10 ms of each start; here only the caller's line is mapped. Where
+ * something other than Node formats stacks (vitest maps its own transforms that way), the
+ * text it makes is read instead.
+ */
+import { findSourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const stacks = Error as { prepareStackTrace?: (error: Error, sites: NodeJS.CallSite[]) => unknown };
+
+/** Is it Node's own formatter (a name not known is taken for another one: the text is then read, correct if slower)? */
+const nodeFormatsStacks = () => stacks.prepareStackTrace === undefined || stacks.prepareStackTrace.name === "ErrorPrepareStackTrace";
+
+const plainPath = (file: string) => (file.startsWith("file://") ? fileURLToPath(file) : file);
+
+function fromText(dslFunction: (...args: never[]) => unknown): string {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, dslFunction);
+  const frame = holder.stack?.split("\n").slice(1).find((line) => !line.includes("node:internal"));
+  const match = frame?.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/);
+  if (!match) return "<unknown>";
+  return `${match[1]!.replace(/^file:\/\//, "")}:${match[2]}`;
+}
+
+export function callerSource(dslFunction: (...args: never[]) => unknown): string {
+  if (!nodeFormatsStacks()) return fromText(dslFunction);
+  const nodeFormatter = stacks.prepareStackTrace;
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  stacks.prepareStackTrace = (_error, sites) => sites;
+  Error.stackTraceLimit = 1;
+  let site: NodeJS.CallSite | undefined;
+  try {
+    Error.captureStackTrace(holder, dslFunction);
+    site = (holder.stack as NodeJS.CallSite[])[0];
+  } finally {
+    stacks.prepareStackTrace = nodeFormatter;
+    Error.stackTraceLimit = limit;
+  }
+  const file = site?.getFileName();
+  if (!site || !file) return "<unknown>";
+  const line = site.getLineNumber() ?? 0;
+  const original = findSourceMap(file)?.findEntry(line - 1, (site.getColumnNumber() ?? 1) - 1) as { originalSource?: string; originalLine?: number } | undefined;
+  if (original?.originalSource !== undefined && original.originalLine !== undefined) return `${plainPath(original.originalSource)}:${original.originalLine + 1}`;
+  return `${plainPath(file)}:${line}`;
+}
