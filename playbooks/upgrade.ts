@@ -1,21 +1,24 @@
 /**
  * A rolling upgrade of Kubernetes to the binaries `kube_version` selects (and flannel's to
- * `flannel_version`'s), from the versioned folders in `artifacts_dir`:
+ * `flannel_version`'s), from the versioned folders in `artifacts_dir`. Change the versions in
+ * the inventory (the cluster playbook reads them too, and would otherwise put the old
+ * binaries back), then:
  *
- *   tsplay playbooks/upgrade.ts -i inventory -e kube_version=v1.9.11
- *   tsplay playbooks/upgrade.ts -i inventory -e kube_version=v1.9.11 -e upgrade_serial=1
+ *   tsplay playbooks/upgrade.ts -i inventory
+ *   tsplay playbooks/upgrade.ts -i inventory -e upgrade_serial=1
  *
  * Masters one at a time (kube-apiserver, controller-manager, scheduler: copied, restarted,
  * the apiserver's port answering again), then nodes in batches of `upgrade_serial` (20% by
- * default): each cordoned and drained through the API where one runs, its kubelet, kube-proxy
- * (and flanneld) copied and restarted, waited for (the services stay up), uncordoned. The
- * first host that does not come back stops the run: the hosts after it are left as they were.
- * A host already at the version is left alone, so a re-run changes nothing. Refused before
- * anything changes: a downgrade (`upgrade_allow_downgrade: true` to force it) and a skip of
- * more than one minor version (`upgrade_allow_skip: true`).
- * etcd is upgraded by the cluster playbook (`etcd_version`), one member at a time.
+ * default): each cordoned and drained through the API where one runs, its kubelet and
+ * kube-proxy (and flanneld, when flannel_version's differ) copied and restarted, waited for
+ * (the services stay up), uncordoned. The first host that does not come back stops the run:
+ * the hosts after it are left as they were. A host already at the version is left alone, so
+ * a re-run changes nothing. Refused before anything changes: a downgrade
+ * (`upgrade_allow_downgrade: true` forces it) and a skip of more than one minor version
+ * (`upgrade_allow_skip: true`). etcd is upgraded by the cluster playbook (`etcd_version`),
+ * one member at a time.
  */
-import { play, playbook, task, type HostContext } from "../engine";
+import { flushHandlers, handler, play, playbook, task, type HostContext } from "../engine";
 import { assert, command, copy, systemd, waitFor } from "../modules";
 import { clusterFacts } from "../roles/shared/cluster-facts";
 import { kubernetesBinarySource } from "../roles/shared/kubernetes-files";
@@ -43,11 +46,11 @@ export function versionProblem(running: string, target: string, allow: { downgra
   return undefined;
 }
 
-const runningVersion = (binary: string) =>
-  task(`running ${binary} version`, command({ argv: [`/usr/local/bin/${binary}`, "--version"] }), { checkMode: false, changedWhen: () => false, failedWhen: () => false });
-const apiserverVersion = runningVersion("kube-apiserver");
-const kubeletVersion = runningVersion("kubelet");
-const due = (check: ReturnType<typeof runningVersion>) => (h: HostContext) => {
+const installedVersion = (binary: string) =>
+  task(`installed ${binary} version`, command({ argv: [`/usr/local/bin/${binary}`, "--version"] }), { checkMode: false, changedWhen: () => false, failedWhen: () => false });
+const apiserverVersion = installedVersion("kube-apiserver");
+const kubeletVersion = installedVersion("kubelet");
+const due = (check: ReturnType<typeof installedVersion>) => (h: HostContext) => {
   const running = h.result(check)?.stdout ?? "";
   return parseVersion(running)?.join(".") !== parseVersion(wanted(h))?.join(".");
 };
@@ -56,11 +59,28 @@ const nodeDue = due(kubeletVersion);
 const api = (h: HostContext) => settings(h).kube_api_tasks;
 const kubectlOnController = (h: HostContext, ...words: string[]) => ["kubectl", `--kubeconfig=${settings(h).pki_dir}/admin.kubeconfig`, ...words];
 
-const binaries = (names: string[], when: (h: HostContext) => boolean) =>
-  task("binaries of the new version", copy({ src: kubernetesBinarySource("{{item}}"), dest: "/usr/local/bin/{{item}}", mode: "0755" }), { loop: names, when });
+const MASTER_SERVICES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
+const NODE_SERVICES = ["flanneld", "kubelet", "kube-proxy"];
+// a service an earlier, failed run left down is started (and then checked) even when its binary is already new
+const running = (services: string[]) => task("running", systemd({ name: "{{item}}", state: "started" }), { loop: services });
+const mastersRunning = running(MASTER_SERVICES);
+const nodeRunning = running(NODE_SERVICES);
+const wasDown = (h: HostContext, check: typeof nodeRunning) => h.result(check)?.changed === true;
+// a node an earlier, failed run cordoned is uncordoned when it is back
+const schedulable = task("cordoned before?", command({ argv: (h) => kubectlOnController(h, "get", "node", String(h.vars.node_ip), "-o", "jsonpath={.spec.unschedulable}") }), {
+  delegateTo: "localhost",
+  when: api,
+  checkMode: false,
+  changedWhen: () => false,
+  failedWhen: () => false,
+});
 
-// the services up, and still up 5 s later: a binary that fails at start is caught here
-const STAYS_UP = 'deadline=$(( $(date +%s) + 60 )); up=0; while [ "$up" -lt 5 ]; do if systemctl is-active --quiet "$@"; then up=$((up + 1)); else up=0; fi; [ "$(date +%s)" -lt "$deadline" ] || { systemctl --no-pager -n 5 status "$@" >&2; exit 1; }; sleep 1; done';
+const restartKubelet = handler("restart kubelet", systemd({ name: "kubelet", state: "restarted" }));
+const restartKubeProxy = handler("restart kube-proxy", systemd({ name: "kube-proxy", state: "restarted" }));
+const restartFlanneld = handler("restart flanneld", systemd({ name: "flanneld", state: "restarted" }));
+
+// the services ($2...) up, and still up 5 s later, within $1 seconds: a binary that fails at start is caught here
+const STAYS_UP = 'deadline=$(( $(date +%s) + $1 )); shift; up=0; while [ "$up" -lt 5 ]; do if systemctl is-active --quiet "$@"; then up=$((up + 1)); else up=0; fi; [ "$(date +%s)" -lt "$deadline" ] || { systemctl --no-pager -n 5 status "$@" >&2; exit 1; }; sleep 1; done';
 
 export default playbook([
   play({
@@ -87,9 +107,13 @@ export default playbook([
     anyErrorsFatal: true,
     preTasks: [clusterFacts()],
     tasks: [
-      binaries(["kube-apiserver", "kube-controller-manager", "kube-scheduler"], masterDue),
-      task("restarted", systemd({ name: "{{item}}", state: "restarted" }), { loop: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"], when: masterDue }),
-      task("the apiserver answers again", waitFor({ host: "{{node_ip}}", port: (h) => Number(h.vars.apiserver_secure_port), timeout: 60 }), { when: masterDue }),
+      task("binaries of the new version", copy({ src: kubernetesBinarySource("{{item}}"), dest: "/usr/local/bin/{{item}}", mode: "0755" }), {
+        loop: MASTER_SERVICES,
+        when: masterDue,
+      }),
+      task("restarted", systemd({ name: "{{item}}", state: "restarted" }), { loop: MASTER_SERVICES, when: masterDue }),
+      mastersRunning,
+      task("the apiserver answers again", waitFor({ host: "{{node_ip}}", port: (h) => Number(h.vars.apiserver_secure_port), timeout: 60 }), { when: (h) => masterDue(h) || wasDown(h, mastersRunning) }),
     ],
   }),
   play({
@@ -100,25 +124,36 @@ export default playbook([
     // the first node that does not come back ends the run; the batches after it are untouched
     maxFailPercentage: 0,
     anyErrorsFatal: true,
-    vars: { upgrade_serial: "20%" },
+    vars: { upgrade_serial: "20%", upgrade_node_timeout: 120 },
     preTasks: [clusterFacts()],
+    handlers: [restartKubelet, restartKubeProxy, restartFlanneld],
     tasks: [
       kubeletVersion,
+      schedulable,
       task("cordoned", command({ argv: (h) => kubectlOnController(h, "cordon", String(h.vars.node_ip)) }), { delegateTo: "localhost", when: (h) => api(h) && nodeDue(h) }),
       task("drained", command({ argv: (h) => kubectlOnController(h, "drain", String(h.vars.node_ip), "--ignore-daemonsets", "--delete-local-data", "--force", "--timeout=300s") }), {
         delegateTo: "localhost",
         when: (h) => api(h) && nodeDue(h),
       }),
-      binaries(["kubelet", "kube-proxy"], nodeDue),
+      task("kubelet of the new version", copy({ src: kubernetesBinarySource("kubelet"), dest: "/usr/local/bin/kubelet", mode: "0755" }), { when: nodeDue, notify: [restartKubelet] }),
+      task("kube-proxy of the new version", copy({ src: kubernetesBinarySource("kube-proxy"), dest: "/usr/local/bin/kube-proxy", mode: "0755" }), { when: nodeDue, notify: [restartKubeProxy] }),
       task(
         "flannel of flannel_version",
         copy({ src: "{{artifacts_dir}}/flannel-{{flannel_version}}/{{item}}", dest: "/usr/local/bin/{{item}}", mode: "0755" }),
-        { loop: ["flanneld", "mk-docker-opts.sh"], when: (h) => nodeDue(h) && settings(h).flannel_from !== "packages" },
+        { loop: ["flanneld", "mk-docker-opts.sh"], when: (h) => nodeDue(h) && settings(h).flannel_from !== "packages", notify: [restartFlanneld] },
       ),
-      task("restarted", systemd({ name: "{{item}}", state: "restarted" }), { loop: ["kubelet", "kube-proxy"], when: nodeDue }),
-      // read-only: under --check it watches the services as they run now
-      task("the node is back: its services stay up", command({ argv: ["sh", "-c", STAYS_UP, "sh", "kubelet", "kube-proxy"] }), { when: nodeDue, checkMode: false, changedWhen: () => false }),
-      task("uncordoned", command({ argv: (h) => kubectlOnController(h, "uncordon", String(h.vars.node_ip)) }), { delegateTo: "localhost", when: (h) => api(h) && nodeDue(h) }),
+      flushHandlers(),
+      nodeRunning,
+      // watches what the run did: nothing to watch under --check, where nothing was restarted
+      task("the node is back: its services stay up", command({ argv: (h) => ["sh", "-c", STAYS_UP, "sh", String(h.vars.upgrade_node_timeout), ...NODE_SERVICES] }), {
+        when: (h) => h.vars.ansible_check_mode !== true && (nodeDue(h) || wasDown(h, nodeRunning)),
+        checkMode: false,
+        changedWhen: () => false,
+      }),
+      task("uncordoned", command({ argv: (h) => kubectlOnController(h, "uncordon", String(h.vars.node_ip)) }), {
+        delegateTo: "localhost",
+        when: (h) => api(h) && (nodeDue(h) || h.result(schedulable)?.stdout.trim() === "true"),
+      }),
     ],
   }),
 ]);

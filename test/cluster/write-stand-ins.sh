@@ -5,9 +5,9 @@
 #   flannel-v0.7.1/{flanneld,mk-docker-opts.sh}   docker/dockerd
 # Usage: write-stand-ins.sh DEST [KUBE_VERSION...]   (Kubernetes v1.8.4 by default)
 # Each is a small sh script: `--version` prints its version as the real one does; it refuses
-# (exit 2, "unknown flag") any flag the real component of the guide's version (Kubernetes
-# 1.8, flannel 0.7.1, docker 17.12) does not have — the lists below are the flags of those
-# versions that the roles may pass — then stays running. kube-apiserver answers TCP
+# (exit 2, "unknown flag") any flag the real component of its version (Kubernetes 1.8 or
+# 1.9, flannel 0.7.1, docker 17.12) does not have — the lists below are the flags of those
+# versions that the roles may pass, and each version's feature gates — then stays running. kube-apiserver answers TCP
 # connections on its --secure-port (a line naming its host and version: enough for a load
 # balancer's health checks and a test's connection through one). Type=notify units get
 # READY=1 from python3, which the script execs (with its arguments, so they stay visible in
@@ -19,6 +19,14 @@ shift
 versions=("${@:-v1.8.4}")
 mkdir -p "$dest/flannel-v0.7.1" "$dest/docker"
 
+# the feature gates a Kubernetes version knows (its pkg/features and apiserver's), each taken
+# as NAME=true|false: 1.8's, and from 1.9 on three alpha gates 1.8 refuses
+feature_gates() { # VERSION
+  local gates="Accelerators AdvancedAuditing AllAlpha APIListChunking AppArmor CPUManager CustomResourceValidation DebugContainers DynamicKubeletConfig EnableEquivalenceClassCache ExpandPersistentVolumes ExperimentalCriticalPodAnnotation ExperimentalHostUserNamespaceDefaulting Initializers LocalStorageCapacityIsolation MountPropagation PersistentLocalVolumes PodPriority RotateKubeletClientCertificate RotateKubeletServerCertificate ServiceNodeExclusion StreamingProxyRedirects TaintBasedEvictions TaintNodesByCondition"
+  case $1 in v1.[0-8].*) ;; v1.*) gates="$gates BlockVolume CSIPersistentVolume CustomPodDNS" ;; esac
+  echo "$gates"
+}
+
 stand_in() { # PATH NAME NOTIFY PRELUDE FLAGS...
   local path=$1 name=$2 notify=$3 prelude=$4; shift 4
   {
@@ -28,9 +36,8 @@ stand_in() { # PATH NAME NOTIFY PRELUDE FLAGS...
     echo 'if [ "$*" = --version ]; then case $version in v[0-9]*) echo "Kubernetes $version" ;; *) echo "$version" ;; esac; exit 0; fi'
     echo 'if grep -qx "$(basename "$0")" /etc/kubernetes/stand-in-fails 2>/dev/null; then echo "failing on purpose (stand-in-fails)" >&2; exit 1; fi'
     echo "accepted=' $* '"
+    echo "gates=' $(feature_gates "${name#* }") '"
     cat <<'SH'
-# the feature gates Kubernetes 1.8 knows (pkg/features and apiserver's), as NAME=true|false
-gates=' Accelerators AdvancedAuditing AllAlpha APIListChunking AppArmor CPUManager CustomResourceValidation DebugContainers DynamicKubeletConfig EnableEquivalenceClassCache ExpandPersistentVolumes ExperimentalCriticalPodAnnotation ExperimentalHostUserNamespaceDefaulting Initializers LocalStorageCapacityIsolation MountPropagation PersistentLocalVolumes PodPriority RotateKubeletClientCertificate RotateKubeletServerCertificate ServiceNodeExclusion StreamingProxyRedirects TaintBasedEvictions TaintNodesByCondition '
 for arg in "$@"; do
   case "$arg" in
     -*) flag=${arg#-}; flag=${flag#-}; flag=${flag%%=*}

@@ -6,50 +6,19 @@
  * re-run changes nothing.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonLines, REPO } from "../cli/cli";
+import { REPO } from "../cli/cli";
+import { changed, cleanHosts, clusterRun, failed, RUN_TIMEOUT, sh } from "./cluster-run";
 import { HOSTS, onHost, testbedScript, testbedUp } from "./testbed";
 
-const RUN_TIMEOUT = 300_000;
 const TLS = "--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/kubernetes.pem --key=/etc/kubernetes/ssl/kubernetes-key.pem";
 const v3 = (endpoints: string) => `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} ${TLS} --dial-timeout=3s`;
 const ALL3 = "https://10.77.0.11:2379,https://10.77.0.12:2379,https://10.77.0.13:2379";
 
-let dir = "";
-const tsplay = (playbook: string, ...extra: string[]) => {
-  const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), playbook, "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra], {
-    cwd: REPO,
-    encoding: "utf8",
-    timeout: RUN_TIMEOUT,
-  });
-  return { code: r.status, out: r.stdout + r.stderr, events: r.status === null ? [] : jsonLines(r.stdout) };
-};
-const changed = (events: Record<string, any>[]) =>
-  events
-    .filter((e) => e.type === "task" && e.status === "changed")
-    .map((e) => `${e.host}:${e.task}`)
-    .sort();
-const failed = (events: Record<string, any>[]) => events.filter((e) => e.type === "task" && (e.status === "failed" || e.status === "unreachable"));
-const sh = (host: string, command: string) => {
-  const r = onHost(host, command);
-  expect(r.code, `${host}: ${command}\n${r.stderr}`).toBe(0);
-  return r.stdout;
-};
-/** --check, then the run: both must name the same changes; then a re-run changes nothing */
-const converge = (playbook: string, ...extra: string[]) => {
-  const check = tsplay(playbook, "--check", ...extra);
-  expect(check.code, check.out).toBe(0);
-  const real = tsplay(playbook, ...extra);
-  expect(real.code, real.out).toBe(0);
-  expect(changed(real.events)).toEqual(changed(check.events));
-  const again = tsplay(playbook, ...extra);
-  expect(again.code, again.out).toBe(0);
-  expect(changed(again.events)).toEqual([]);
-  return real;
-};
+const cluster = clusterRun("tsplay-etcd-ops-");
+const { tsplay, converge } = cluster;
 const memberNames = (endpoints = ALL3) =>
   sh("h1", `${v3(endpoints)} member list`)
     .trim()
@@ -57,18 +26,11 @@ const memberNames = (endpoints = ALL3) =>
     .map((line) => line.split(", ")[2])
     .sort();
 const healthy = (endpoints: string) => (sh("h1", `${v3(endpoints)} endpoint health 2>&1`).match(/is healthy/g) ?? []).length;
-const cleanHosts = (hosts: readonly string[]) => {
-  const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
-  for (const host of hosts) onHost(host, script);
-};
-
 describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and removed", () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "tsplay-etcd-ops-"));
     cleanHosts(HOSTS);
-    const prepared = spawnSync("bash", [join(REPO, "test/demo.sh"), "--prepare-only"], { encoding: "utf8", env: { ...process.env, CLUSTER_DEMO_DIR: dir } });
-    expect(prepared.status, prepared.stderr).toBe(0);
-    appendFileSync(`${dir}/testbed.yaml`, `etcd_backup_dir: ${dir}/backups\netcd_health_timeout: 30\n`);
+    cluster.prepare();
+    appendFileSync(`${cluster.dir}/testbed.yaml`, `etcd_backup_dir: ${cluster.dir}/backups\netcd_health_timeout: 30\n`);
     const deployed = tsplay("playbooks/cluster.ts");
     expect(deployed.code, deployed.out).toBe(0);
   }, RUN_TIMEOUT);
@@ -76,7 +38,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
     if (!testbedUp) return;
     if (readdirSync(join(REPO, "test/testbed/state")).includes("h4")) testbedScript("remove-host.sh", "h4");
     cleanHosts(HOSTS);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    cluster.remove();
   }, RUN_TIMEOUT);
 
   it("a backup: a verified snapshot fetched to the controller, 0600, under a dated name; the newest kept", { timeout: RUN_TIMEOUT * 2 }, () => {
@@ -89,26 +51,26 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
       "h1:the v2 keys (flannel's), dumped beside it",
       "localhost:backup folder",
     ]);
-    const [snapshot, v2, ...others] = readdirSync(`${dir}/backups`).sort();
+    const [snapshot, v2, ...others] = readdirSync(`${cluster.dir}/backups`).sort();
     expect(others).toEqual([]);
     expect(v2).toBe(`${snapshot}.v2`);
-    expect(readFileSync(`${dir}/backups/${v2}`, "utf8")).toContain('"key":"/kube-centos/network/config"');
+    expect(readFileSync(`${cluster.dir}/backups/${v2}`, "utf8")).toContain('"key":"/kube-centos/network/config"');
     expect(snapshot).toBe(`etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`);
-    expect((statSync(`${dir}/backups/${snapshot}`).mode & 0o777).toString(8)).toBe("600");
-    const status = spawnSync("etcdctl", ["-w", "json", "snapshot", "status", `${dir}/backups/${snapshot}`], { encoding: "utf8", env: { ...process.env, ETCDCTL_API: "3" } });
+    expect((statSync(`${cluster.dir}/backups/${snapshot}`).mode & 0o777).toString(8)).toBe("600");
+    const status = spawnSync("etcdctl", ["-w", "json", "snapshot", "status", `${cluster.dir}/backups/${snapshot}`], { encoding: "utf8", env: { ...process.env, ETCDCTL_API: "3" } });
     expect(JSON.parse(status.stdout).totalKey).toBeGreaterThan(0);
     expect(sh("h1", "ls /var/lib/etcd-backup")).toBe("");
 
     // etcd_backup_keep: the newest are kept, counting the one a run makes
-    for (const stamp of ["2000-01-01", "2000-01-02"]) writeFileSync(`${dir}/backups/etcd-snapshot-${stamp}.db`, "old\n");
+    for (const stamp of ["2000-01-01", "2000-01-02"]) writeFileSync(`${cluster.dir}/backups/etcd-snapshot-${stamp}.db`, "old\n");
     const kept = tsplay("playbooks/etcd-backup.ts", "-e", "etcd_backup_stamp=2099-01-01", "-e", "etcd_backup_keep=2");
     expect(kept.code, kept.out).toBe(0);
-    expect(readdirSync(`${dir}/backups`).sort()).toEqual([snapshot, v2, "etcd-snapshot-2099-01-01.db", "etcd-snapshot-2099-01-01.db.v2"]);
-    for (const name of ["etcd-snapshot-2099-01-01.db", "etcd-snapshot-2099-01-01.db.v2"]) rmSync(`${dir}/backups/${name}`);
+    expect(readdirSync(`${cluster.dir}/backups`).sort()).toEqual([snapshot, v2, "etcd-snapshot-2099-01-01.db", "etcd-snapshot-2099-01-01.db.v2"]);
+    for (const name of ["etcd-snapshot-2099-01-01.db", "etcd-snapshot-2099-01-01.db.v2"]) rmSync(`${cluster.dir}/backups/${name}`);
   });
 
   it("a restore: refused without the confirmation; then the keys written since are gone, flannel's config is back", { timeout: RUN_TIMEOUT * 3 }, () => {
-    const snapshot = `${dir}/backups/etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`;
+    const snapshot = `${cluster.dir}/backups/etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`;
     sh("h1", `${v3(ALL3)} put /tsplay/after-backup yes >/dev/null; ETCDCTL_API=2 etcdctl --endpoints=${ALL3} --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem rm /kube-centos/network/config`);
     const dataBefore = HOSTS.map((h) => sh(h, "stat -c %i /var/lib/etcd/member"));
 
@@ -116,7 +78,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
     expect(refused.code).toBe(2);
     expect(failed(refused.events).map((e) => e.msg)).toEqual([expect.stringMatching(/^refusing to restore: it replaces the data of every etcd member with .*; to go on, add -e confirm_restore=etcd-snapshot-/)]);
     expect(HOSTS.map((h) => sh(h, "stat -c %i /var/lib/etcd/member"))).toEqual(dataBefore);
-    const bad = `${dir}/backups/not-a-snapshot.db`;
+    const bad = `${cluster.dir}/backups/not-a-snapshot.db`;
     writeFileSync(bad, "garbage\n");
     const refusedBad = tsplay("playbooks/etcd-restore.ts", "-e", `snapshot=${bad}`, "-e", "confirm_restore=not-a-snapshot.db");
     expect([refusedBad.code, failed(refusedBad.events).map((e) => e.task)]).toEqual([2, ["the snapshot passes snapshot status"]]);
@@ -135,7 +97,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
 
   it("a fourth host joins as a member through the cluster playbook, and leaves with etcd-remove-member", { timeout: RUN_TIMEOUT * 4 }, () => {
     testbedScript("up.sh", "4");
-    const inventory = `${dir}/inventory/hosts.ini`;
+    const inventory = `${cluster.dir}/inventory/hosts.ini`;
     const original = readFileSync(inventory, "utf8");
     writeFileSync(inventory, original.replace("[master]", "h4 ansible_host=10.77.0.14 node_ip=10.77.0.14 etcd_name=infra4\n\n[master]"));
     const ALL4 = `${ALL3},https://10.77.0.14:2379`;
