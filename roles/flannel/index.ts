@@ -34,7 +34,8 @@ export const flannel = role({
         key: "{{flannel_etcd_prefix}}/config",
         value: (h) => ({ Network: h.vars.pod_network, SubnetLen: h.vars.flannel_subnet_len, Backend: { Type: h.vars.flannel_backend } }),
       }),
-      { runOnce: true },
+      // from an etcd member, which has its certificates already: also under --check, and when a new node joins alone
+      { runOnce: true, delegateTo: (h) => (h.groups.etcd ?? [])[0]! },
     ),
     task("/etc/sysconfig", file({ path: "/etc/sysconfig", state: "directory", mode: "0755" })),
     task("/etc/sysconfig/flanneld", template({ src: "flanneld.mustache", dest: "/etc/sysconfig/flanneld", mode: "0644" }), { notify: [restartFlanneld] }),

@@ -106,7 +106,7 @@ describe.skipIf(!testbedUp)("nodes of a two-master cluster: load balancer, added
     const refused = tsplay("playbooks/remove-node.ts", "-e", "node=h4");
     writeFileSync(hostsFile(), withH4);
     expect(refused.code).toBe(2);
-    expect(failed(refused.events).map((e) => e.msg)).toEqual(["refusing to remove h4: it is the last master"]);
+    expect(failed(refused.events).map((e) => e.msg)).toEqual([expect.stringMatching(/^refusing to remove h4: it is the last master/)]);
     expect(changed(refused.events)).toEqual([]);
 
     const removed = converge("playbooks/remove-node.ts", "-e", "node=h4");
@@ -130,7 +130,7 @@ describe.skipIf(!testbedUp)("nodes of a two-master cluster: load balancer, added
   it("a rolling upgrade stops at the node that does not come back, leaving the rest untouched; once fixed it completes", { timeout: RUN_TIMEOUT * 4 }, () => {
     const upgrade = ["-e", "kube_version=v1.9.11", "-e", "upgrade_serial=1", "-e", "upgrade_node_timeout=15"];
     const downgrade = tsplay("playbooks/upgrade.ts", "-e", "kube_version=v1.7.16");
-    expect([downgrade.code, failed(downgrade.events).map((e) => e.msg)[0]]).toEqual([2, "refusing to downgrade from v1.8.4 to v1.7.16 (upgrade_allow_downgrade: true forces it)"]);
+    expect([downgrade.code, failed(downgrade.events).map((e) => e.msg)[0]]).toEqual([2, expect.stringMatching(/^refusing to downgrade from v1\.8\.4 to v1\.7\.16 \(upgrade_allow_downgrade: true forces it\)/)]);
     const skip = tsplay("playbooks/upgrade.ts", "-e", "kube_version=v1.10.13");
     expect(failed(skip.events).map((e) => e.msg)[0]).toMatch(/^refusing to skip minor versions from v1\.8\.4 to v1\.10\.13/);
     expect(changed([...downgrade.events, ...skip.events])).toEqual([]);
