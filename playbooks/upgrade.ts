@@ -79,8 +79,17 @@ const restartKubelet = handler("restart kubelet", systemd({ name: "kubelet", sta
 const restartKubeProxy = handler("restart kube-proxy", systemd({ name: "kube-proxy", state: "restarted" }));
 const restartFlanneld = handler("restart flanneld", systemd({ name: "flanneld", state: "restarted" }));
 
-// the services ($2...) up, and still up 5 s later, within $1 seconds: a binary that fails at start is caught here
-const STAYS_UP = 'deadline=$(( $(date +%s) + $1 )); shift; up=0; while [ "$up" -lt 5 ]; do if systemctl is-active --quiet "$@"; then up=$((up + 1)); else up=0; fi; [ "$(date +%s)" -lt "$deadline" ] || { systemctl --no-pager -n 5 status "$@" >&2; exit 1; }; sleep 1; done';
+// the services ($2...) each active with the same main process for 5 s, within $1 seconds: a
+// binary that fails at start (systemd restarting it over and over) is caught here
+const STAYS_UP = [
+  'deadline=$(( $(date +%s) + $1 )); shift; up=0; last=""',
+  'while [ "$up" -lt 5 ]; do',
+  '  pids=""; for u; do if systemctl is-active --quiet "$u"; then pids="$pids $(systemctl show -p MainPID --value "$u")"; else pids=down; break; fi; done',
+  '  if [ "$pids" != down ] && [ "$pids" = "$last" ]; then up=$((up + 1)); else up=0; fi; last=$pids',
+  '  [ "$(date +%s)" -lt "$deadline" ] || { systemctl --no-pager -n 5 status "$@" >&2; exit 1; }',
+  "  sleep 1",
+  "done",
+].join("\n");
 
 export default playbook([
   play({

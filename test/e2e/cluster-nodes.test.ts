@@ -138,7 +138,7 @@ describe.skipIf(!testbedUp)("nodes of a two-master cluster: load balancer, added
     sh("h2", "echo kubelet > /etc/kubernetes/stand-in-fails");
     const h3Before = serviceStamps("h3");
     const stopped = tsplay("playbooks/upgrade.ts", ...upgrade);
-    expect(stopped.code).toBe(2);
+    expect(stopped.code, stopped.out).toBe(2);
     // its kubelet fails at once: at its restart, its start or the wait that follows, as systemd's timing has it
     expect(failed(stopped.events).map((e) => e.host)).toEqual(["h2"]);
     for (const host of ["h1", "h2"]) expect(version(host, "kube-apiserver")).toBe("Kubernetes v1.9.11");
