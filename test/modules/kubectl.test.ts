@@ -1,8 +1,10 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Connection, type RunOptions, type RunResult } from "../../engine/connection";
 import type { Shell } from "../../engine/shell";
 import { kubectl } from "../../modules";
 import { applyAction, liveHas, parseGetOutput, parseManifests, pendingCsrs, type KubectlArgs } from "../../modules/kubectl";
+import { tempDir } from "../temp-dir";
 import { makeContext } from "./context";
 
 const wanted = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "s" }, data: { a: "1", port: 2379 } };
@@ -81,7 +83,7 @@ describe("kubectl", () => {
 
   it("src reads the manifest as the run sees it: a file an earlier task would write under --check", async () => {
     // nothing on disk: the runner keeps what the template task would have written
-    const path = "/nonexistent-tsplay-test/addons/kube-dns.yaml";
+    const path = join(tempDir("tsplay-kubectl-src-"), "addons/kube-dns.yaml");
     const { plan, commands } = await planWith({ src: path }, [], { [path]: "kind: ConfigMap\napiVersion: v1\nmetadata: {name: s, namespace: kube-system}\n" });
     expect([plan.changed, plan.summary]).toEqual([true, "create configmap/s"]);
     expect(JSON.parse(commands[0]!.stdin).items).toEqual([{ kind: "ConfigMap", apiVersion: "v1", metadata: { name: "s", namespace: "kube-system" } }]);
