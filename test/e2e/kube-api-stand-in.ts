@@ -2,7 +2,8 @@
  * A STAND-IN for a Kubernetes API server, for the kubectl tests only: no kube-apiserver
  * can be installed here. It serves, in the documented Kubernetes JSON format, just what
  * the real `kubectl` asks while the tests run: discovery (/api, /apis, resource lists, an
- * OpenAPI document without definitions, so kubectl's validation has nothing to check), get/list, create, strategic-merge PATCH (applied as a JSON merge patch with the `$`
+ * OpenAPI document without definitions, so kubectl's validation has nothing to check),
+ * get/list, create, strategic-merge PATCH (applied as a JSON merge patch with the `$`
  * directives dropped: enough for the maps and whole lists the tests change), DELETE, and a
  * CSR's /approval. Deployments are served as extensions/v1beta1, the group Kubernetes 1.8
  * serves them in (the cluster DNS add-on's manifest is of that era). A Service's clusterIP
@@ -176,8 +177,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === "POST" && !name) {
     const object = await body(req);
-    const newKey = keyOf(r, r.namespaced ? (namespace ?? "default") : undefined, object.metadata?.name);
     const inNamespace = namespace ?? "default";
+    const newKey = keyOf(r, r.namespaced ? inNamespace : undefined, object.metadata?.name);
     if (r.namespaced && !store.has(`namespaces//${inNamespace}`)) return status(res, 404, "NotFound", `namespaces "${inNamespace}" not found`);
     if (store.has(newKey)) return status(res, 409, "AlreadyExists", `${r.plural} "${object.metadata?.name}" already exists`, r, object.metadata?.name);
     const stored = stamp(object, r, namespace);
