@@ -5,7 +5,7 @@
  *   task("bootstrap binding", kubectl({ create: ["clusterrolebinding", "kubelet-bootstrap",
  *     "--clusterrole=system:node-bootstrapper", "--user=kubelet-bootstrap"] }))
  *   task("approve kubelets", kubectl({ approveCsrs: "kubelet-bootstrap" }))
- *   task("dns", kubectl({ src: "kube-dns.yaml" }))              // a controller file, like copy's src
+ *   task("dns", kubectl({ src: "kube-dns.yaml", force: true }))  // a controller file, like copy's src
  *   task("settings", kubectl({ apply: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "s" }, data: { a: "1" } } }))
  *   task("csrs", kubectl({ get: ["csr"] }), { register: "csrs" })
  *
@@ -19,6 +19,8 @@
  * --dry-run=client` and creates it only when no object of that kind and name exists (it
  * never changes one that does). `approveCsrs` approves the pending CSRs requested by that
  * user. Under --check a server that cannot be reached yet is reported as "would ...".
+ * With `force`, an object whose change the server refuses (an immutable field, such as a
+ * Service's clusterIP) is deleted and created again (`kubectl apply --force`).
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments, stringify } from "yaml";
@@ -44,6 +46,8 @@ export interface KubectlArgs {
   namespace?: string;
   /** false: --validate=false (a server without an OpenAPI schema) */
   validate?: boolean;
+  /** apply: replace an object whose change the server refuses (an immutable field) */
+  force?: boolean;
 }
 
 export interface ObjectChange {
@@ -184,12 +188,13 @@ async function planApply(ctx: ModuleContext, args: KubectlArgs, run: ReturnType<
       });
   }
   const validate = args.validate === false ? ["--validate=false"] : [];
+  const force = args.force ? ["--force"] : [];
   return {
     changed: true,
     summary: changing.map((o) => `${o.action === "created" ? "create" : "configure"} ${o.kind.toLowerCase()}/${o.name}`).join(", "),
     diff,
     result: { objects },
-    apply: async () => ({ stdout: await run(sh`apply -f - ${validate}`, "apply the objects", manifest) }),
+    apply: async () => ({ stdout: await run(sh`apply -f - ${validate} ${force}`, "apply the objects", manifest) }),
   };
 }
 
@@ -259,10 +264,12 @@ export const kubectl: ModuleFunction<KubectlArgs, KubectlResult> = defineModule(
     kubeconfig: { type: "string" },
     namespace: { type: "string" },
     validate: { type: "boolean" },
+    force: { type: "boolean", doc: "apply and src: an object whose change the server refuses (an immutable field, a Service's clusterIP) is deleted and created again" },
   },
   check(args) {
     const given = (["apply", "src", "create", "approveCsrs", "get"] as const).filter((k) => args[k] !== undefined);
     if (given.length !== 1) return `give exactly one of apply, src, create, approveCsrs, get (got ${given.join(", ") || "none"})`;
+    if (args.force !== undefined && args.apply === undefined && args.src === undefined) return "force goes with apply or src only";
     if (args.apply !== undefined && [args.apply].flat().some((o) => o === null || typeof o !== "object" || Array.isArray(o) || !(o as Obj).kind || !(o as Obj).metadata?.name)) {
       return "apply takes objects with kind and metadata.name";
     }

@@ -13,6 +13,7 @@
 import { play, playbook, task } from "../engine";
 import { assert, etcdctl, kubectl } from "../modules";
 import { ca } from "../roles/ca";
+import { clusterDns } from "../roles/cluster-dns";
 import { clusterFiles } from "../roles/cluster-files";
 import { docker } from "../roles/docker";
 import { etcd, etcdRollingRestart } from "../roles/etcd";
@@ -47,6 +48,8 @@ export default playbook([
       { role: kubeProxy, tags: ["kube-proxy"] },
     ],
   }),
+  // the kubelets point at cluster_dns: kube-dns answers there (tag dns; kubectl on the controller)
+  play({ name: "cluster DNS add-on (kube-dns)", hosts: "master", gatherFacts: false, preTasks: [clusterFacts()], roles: [{ role: clusterDns, tags: ["dns"] }] }),
   play({
     name: "the guide's checks",
     hosts: "etcd",

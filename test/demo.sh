@@ -63,6 +63,7 @@ INI
 cat > "$out/testbed.yaml" <<YAML
 pki_dir: $out/pki
 artifacts_dir: $out/artifacts
+addons_dir: $out/addons
 etcd_from: packages
 etcd_packages: [etcd-server, etcd-client]
 docker_from: packages

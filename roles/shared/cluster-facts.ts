@@ -6,6 +6,7 @@
  */
 import { task, type HostContext, type Vars } from "../../engine";
 import { setFact } from "../../modules";
+import { checkClusterDns, firstServiceAddress } from "./service-range";
 import { settings } from "./settings";
 
 const groupOf = (h: HostContext, group: string): readonly string[] => {
@@ -24,17 +25,6 @@ export function addressOf(h: HostContext, name: string): string {
   return address;
 }
 
-/** 10.254.0.0/16 → 10.254.0.1: the kubernetes service's address, which must be in the certificate */
-export function firstServiceAddress(range: string): string {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(range);
-  if (!match) throw new Error(`service_cluster_ip_range must be an IPv4 CIDR like 10.254.0.0/16, got ${JSON.stringify(range)}`);
-  const bits = Number(match[5]);
-  const base = match.slice(1, 5).reduce((n, octet) => n * 256 + Number(octet), 0);
-  const network = bits === 0 ? 0 : base - (base % 2 ** (32 - bits));
-  const first = network + 1;
-  return [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".");
-}
-
 function etcdMemberName(h: HostContext, name: string): string {
   return String(hostVars(h, name).etcd_name ?? name);
 }
@@ -44,6 +34,8 @@ export const clusterFacts = () =>
   task(
     "cluster facts from the inventory",
     setFact({
+      // the inventory's, checked in every play's first task: kube-apiserver would refuse an address outside the service range
+      cluster_dns: (h) => checkClusterDns(settings(h).cluster_dns, settings(h).service_cluster_ip_range),
       node_ip: (h) => (h.groups.all?.includes(h.host) ? addressOf(h, h.host) : "127.0.0.1"),
       etcd_endpoints: (h) => groupOf(h, "etcd").map((n) => `https://${addressOf(h, n)}:2379`).join(","),
       etcd_initial_cluster: (h) => groupOf(h, "etcd").map((n) => `${etcdMemberName(h, n)}=https://${addressOf(h, n)}:2380`).join(","),

@@ -12,6 +12,7 @@ const EXAMPLE = {
   ssl_dir: "",
   cluster_domain: "",
   service_cluster_ip_range: "",
+  cluster_dns: "",
   kubernetes_extra_sans: [] as string[],
   kube_log_level: 0,
   etcd_from: "",

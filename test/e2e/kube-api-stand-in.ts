@@ -1,10 +1,15 @@
 /**
  * A STAND-IN for a Kubernetes API server, for the kubectl tests only: no kube-apiserver
  * can be installed here. It serves, in the documented Kubernetes JSON format, just what
- * the real `kubectl` asks while the tests run: discovery (/api, /apis, resource lists),
+ * the real `kubectl` asks while the tests run: discovery (/api, /apis, resource lists, an
+ * OpenAPI document without definitions, so kubectl's validation has nothing to check),
  * get/list, create, strategic-merge PATCH (applied as a JSON merge patch with the `$`
- * directives dropped: enough for the maps and whole lists the tests change), and a CSR's
- * /approval. Objects live in memory. It is not Kubernetes and checks no schema.
+ * directives dropped: enough for the maps and whole lists the tests change), DELETE, and a
+ * CSR's /approval. Deployments are served as extensions/v1beta1, the group Kubernetes 1.8
+ * serves them in (the cluster DNS add-on's manifest is of that era). A Service's clusterIP
+ * cannot change, as on a real server (422 Invalid, "field is immutable"), and objects are
+ * made only in a namespace that exists (default, kube-system and kube-public from the
+ * start). Objects live in memory. It is not Kubernetes and checks no other schema.
  *
  *   node --import tsx test/e2e/kube-api-stand-in.ts 10.77.0.1 0 TOKEN CERT.pem KEY.pem
  *     → prints {"port":N} once listening (HTTPS: kubectl sends a bearer token over TLS only)
@@ -31,6 +36,9 @@ const VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
 const RESOURCES: Resource[] = [
   { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true, verbs: VERBS },
   { group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false, verbs: VERBS },
+  { group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true, verbs: VERBS },
+  { group: "", version: "v1", plural: "services", kind: "Service", namespaced: true, verbs: VERBS },
+  { group: "extensions", version: "v1beta1", plural: "deployments", kind: "Deployment", namespaced: true, verbs: VERBS },
   { group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, verbs: VERBS },
   { group: "certificates.k8s.io", version: "v1", plural: "certificatesigningrequests", kind: "CertificateSigningRequest", namespaced: false, verbs: VERBS },
 ];
@@ -39,6 +47,12 @@ const [address = "127.0.0.1", portText = "0", token = "", certFile = "", keyFile
 const log: string[] = [];
 const store = new Map<string, Obj>();
 let revision = 1;
+
+// an OpenAPI v2 document (protobuf) with no definitions: kubectl's client-side validation
+// finds no schema for any kind and checks nothing, as --validate=false would
+const NO_DEFINITIONS = Buffer.concat([Buffer.from([0x0a, 3]), Buffer.from("2.0")]);
+
+const SHORT_NAMES: Record<string, string[]> = { certificatesigningrequests: ["csr"], configmaps: ["cm"], serviceaccounts: ["sa"], services: ["svc"], deployments: ["deploy"] };
 
 const groupVersion = (r: Resource) => (r.group ? `${r.group}/${r.version}` : r.version);
 const keyOf = (r: Resource, namespace: string | undefined, name: string) => `${r.plural}/${namespace ?? ""}/${name}`;
@@ -75,7 +89,7 @@ function discovery(path: string): unknown {
     apiVersion: "v1",
     groupVersion: gv,
     resources: resources.flatMap((r) => [
-      { name: r.plural, singularName: "", namespaced: r.namespaced, kind: r.kind, verbs: r.verbs, shortNames: r.plural === "certificatesigningrequests" ? ["csr"] : r.plural === "configmaps" ? ["cm"] : [] },
+      { name: r.plural, singularName: "", namespaced: r.namespaced, kind: r.kind, verbs: r.verbs, shortNames: SHORT_NAMES[r.plural] ?? [] },
       ...(r.plural === "certificatesigningrequests" ? [{ name: `${r.plural}/approval`, singularName: "", namespaced: false, kind: r.kind, verbs: ["get", "patch", "update"] }] : []),
     ]),
   };
@@ -115,6 +129,16 @@ function stamp(object: Obj, r: Resource, namespace?: string): Obj {
   return { ...object, apiVersion: groupVersion(r), kind: r.kind, metadata };
 }
 
+/** The real API server's answer to a Service whose clusterIP would change. */
+function immutableClusterIp(res: ServerResponse, r: Resource, current: Obj, next: Obj): boolean {
+  const before = current.spec?.clusterIP;
+  const after = next.spec?.clusterIP;
+  if (r.kind !== "Service" || before === undefined || after === before) return false;
+  const message = `Service "${current.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${String(after)}": field is immutable`;
+  status(res, 422, "Invalid", message, r, current.metadata.name);
+  return true;
+}
+
 async function body(req: IncomingMessage): Promise<Obj> {
   let text = "";
   for await (const chunk of req) text += chunk;
@@ -134,6 +158,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   log.push(`${req.method} ${url.pathname}${url.search}`);
   if (token && req.headers.authorization !== `Bearer ${token}`) return status(res, 401, "Unauthorized", "Unauthorized");
+  if (path === "/openapi/v2" && req.method === "GET") {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    return void res.end(NO_DEFINITIONS);
+  }
   const found = req.method === "GET" ? discovery(path) : undefined;
   if (found) return send(res, 200, found);
 
@@ -149,7 +177,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === "POST" && !name) {
     const object = await body(req);
-    const newKey = keyOf(r, r.namespaced ? (namespace ?? "default") : undefined, object.metadata?.name);
+    const inNamespace = namespace ?? "default";
+    const newKey = keyOf(r, r.namespaced ? inNamespace : undefined, object.metadata?.name);
+    if (r.namespaced && !store.has(`namespaces//${inNamespace}`)) return status(res, 404, "NotFound", `namespaces "${inNamespace}" not found`);
     if (store.has(newKey)) return status(res, 409, "AlreadyExists", `${r.plural} "${object.metadata?.name}" already exists`, r, object.metadata?.name);
     const stored = stamp(object, r, namespace);
     if (!dryRun) store.set(newKey, stored);
@@ -159,6 +189,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (req.method === "GET") return send(res, 200, current);
   if (req.method === "PATCH") {
     const patched = stamp(mergePatch(current, await body(req)) as Obj, r, namespace);
+    if (immutableClusterIp(res, r, current, patched)) return;
     if (!dryRun) store.set(key, patched);
     return send(res, 200, patched);
   }
@@ -166,6 +197,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     const replaced = stamp(await body(req), r, namespace);
     // /approval changes only the status's conditions, as the real subresource does
     const next = sub === "approval" ? { ...current, status: { ...current.status, conditions: replaced.status?.conditions ?? [] }, metadata: replaced.metadata } : replaced;
+    if (immutableClusterIp(res, r, current, next)) return;
     if (!dryRun) store.set(key, next);
     return send(res, 200, next);
   }
@@ -175,6 +207,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   return status(res, 405, "MethodNotAllowed", `${req.method} is not supported by the stand-in`);
 }
+
+// the namespaces a new cluster starts with; an object in any other needs its namespace first
+for (const name of ["default", "kube-system", "kube-public"]) store.set(`namespaces//${name}`, stamp({ metadata: { name } }, RESOURCES.find((r) => r.kind === "Namespace")!));
 
 const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
   handle(req, res).catch((error: unknown) => status(res, 500, "InternalError", String(error)));
