@@ -10,6 +10,7 @@
  *
  * A checksum is written ALGORITHM:HEX, as Ansible's get_url takes it (`sha256` or `sha512`);
  * a bare 64-digit value is a sha256. Relative paths are below `chdir`, and are named as given.
+ * `hint` ends the failure message: what the reader should do about it.
  */
 import type { Dynamic, Vars } from "../engine/host-context";
 import { defineModule, ModuleFailure, type BaseResult, type ModuleCall, type Plan } from "../engine/module";
@@ -67,6 +68,7 @@ const checksumModule = defineModule({
   args: {
     files: { type: "list", required: true, doc: "[{ path, checksum }]: checksum is sha256:HEX or sha512:HEX" },
     chdir: { type: "string", doc: "the folder relative paths are below" },
+    hint: { type: "string", doc: "a last line for the failure message: what to do about it" },
   },
   check: (args) => {
     const wanted = wantedFiles(args.files);
@@ -107,12 +109,13 @@ const checksumModule = defineModule({
     });
     if (problems.length > 0) {
       const where = args.chdir === undefined ? "" : ` (in ${displayPath(args.chdir)})`;
-      throw new ModuleFailure(`${problems.length} of ${wanted.length} files do not have their checksums${where}:\n${problems.join("\n")}`, { files, mismatched, missing });
+      const lines = [`${problems.length} of ${wanted.length} files do not have their checksums${where}:`, ...problems, ...(args.hint ? [args.hint] : [])];
+      throw new ModuleFailure(lines.join("\n"), { files, mismatched, missing });
     }
     return { changed: false, summary: `${wanted.length} files have their checksums`, result: { files } };
   },
 });
 
-export function checksum<P extends Vars = Vars>(args: { files: Dynamic<ExpectedChecksum[], P>; chdir?: Dynamic<string, P> }): ModuleCall<ChecksumResult, P> {
+export function checksum<P extends Vars = Vars>(args: { files: Dynamic<ExpectedChecksum[], P>; chdir?: Dynamic<string, P>; hint?: Dynamic<string, P> }): ModuleCall<ChecksumResult, P> {
   return checksumModule<P>(args);
 }

@@ -43,7 +43,7 @@ describe("checksum", () => {
     expect(snapshot(d)).toEqual(before);
   });
 
-  it("fails naming every file that differs, with the checksum expected and the one it has, and every missing file", async () => {
+  it("fails naming every file that differs, with the checksum expected and the one it has, every missing file, and the hint", async () => {
     const d = tempDir("tsplay-checksum-");
     writeFileSync(join(d, "good"), "good");
     writeFileSync(join(d, "bad"), "corrupted");
@@ -52,6 +52,7 @@ describe("checksum", () => {
     const error = await failureOf(
       checksum({
         chdir: d,
+        hint: "unpack them again",
         files: [
           { path: "good", checksum: hash("sha256", "good") },
           { path: "bad", checksum: `sha256:${expected}` },
@@ -66,6 +67,7 @@ describe("checksum", () => {
         `bad: sha256 is ${hash("sha256", "corrupted")}, expected ${expected}`,
         "gone: missing (or not a regular file)",
         "a folder: missing (or not a regular file)",
+        "unpack them again",
       ].join("\n"),
     );
     expect(error.result).toMatchObject({ mismatched: ["bad"], missing: ["gone", "a folder"] });
