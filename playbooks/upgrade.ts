@@ -13,13 +13,16 @@
  * A host already at the version is left alone, so a re-run changes nothing. Refused before
  * anything changes: a downgrade (`upgrade_allow_downgrade: true` to force it) and a skip of
  * more than one minor version (`upgrade_allow_skip: true`).
- * etcd is upgraded by the cluster playbook (`etcd_version`), one member at a time.
+ * etcd is upgraded by the cluster playbook (`etcd_version`), one member at a time. Before
+ * anything, the binaries it copies are checked against artifacts_dir's manifest, as the
+ * cluster playbook does.
  */
 import { play, playbook, task, type HostContext } from "../engine";
 import { assert, command, copy, systemd, waitFor } from "../modules";
 import { clusterFacts } from "../roles/shared/cluster-facts";
 import { kubernetesBinarySource } from "../roles/shared/kubernetes-files";
 import { settings } from "../roles/shared/settings";
+import { verifyArtifacts } from "../roles/shared/verify-artifacts";
 
 /** "Kubernetes v1.9.11" or "v1.9.11" → [1, 9, 11] */
 function parseVersion(text: string): [number, number, number] | undefined {
@@ -63,6 +66,7 @@ const binaries = (names: string[], when: (h: HostContext) => boolean) =>
 const STAYS_UP = 'deadline=$(( $(date +%s) + 60 )); up=0; while [ "$up" -lt 5 ]; do if systemctl is-active --quiet "$@"; then up=$((up + 1)); else up=0; fi; [ "$(date +%s)" -lt "$deadline" ] || { systemctl --no-pager -n 5 status "$@" >&2; exit 1; }; sleep 1; done';
 
 export default playbook([
+  verifyArtifacts(["kubernetes", "flannel"]),
   play({
     name: "the version policy",
     hosts: "master",
