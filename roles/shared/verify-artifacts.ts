@@ -20,7 +20,8 @@ import { MANIFEST, releaseArtifacts, type Component } from "./release-artifacts"
 import { parseSha256Sums } from "./sha256sums";
 
 const manifestPath = (h: HostContext) => `${String(h.vars.artifacts_dir)}/${MANIFEST}`;
-const verifying = (h: HostContext) => h.vars.verify_artifacts !== false;
+// `-e verify_artifacts=false` gives a string, as in Ansible
+const verifying = (h: HostContext) => h.vars.verify_artifacts !== false && h.vars.verify_artifacts !== "false";
 
 /** Why the manifest cannot vouch for the files this run copies, or undefined when it can. */
 export function manifestProblem(h: HostContext, components?: readonly Component[]): string | undefined {
