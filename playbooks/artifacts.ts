@@ -34,7 +34,7 @@ function missingInputs(h: HostContext): string | undefined {
   const unknown = releaseArtifacts(h.vars).filter((a) => a.checksum === undefined);
   if (unknown.length === 0) return undefined;
   const each = unknown.map((a) => `${a.tarball} ${a.version} (${a.checksumsVar}: { ${a.version}: "sha256:HEX" })`);
-  return `no checksum for ${each.join(", ")}: give the one its release page publishes (or one you computed from a copy you trust), in the inventory's group_vars or with -e; tsplay never unpacks a tarball it cannot check`;
+  return `no checksum for ${each.join(", ")}: give each as its release page publishes it or, where none is published, as you computed it from a copy you trust, in the inventory's group_vars or with -e '{"VARIABLE": {...}}'; tsplay unpacks no tarball it cannot check`;
 }
 
 const unpack = (component: Component, name: string): Task<UnarchiveResult> =>

@@ -123,7 +123,7 @@ describe("playbooks/artifacts.ts", () => {
     const r = await assemble(settings(d, dest, { etcd_checksums: {}, kube_version: "v1.8.5" }));
     expect(r.exitCode).toBe(2);
     expect(failure(r)?.msg).toMatch(
-      /^no checksum for kubernetes-server-linux-amd64\.tar\.gz v1\.8\.5 \(kubernetes_server_checksums: \{ v1\.8\.5: "sha256:HEX" \}\), etcd-v3\.2\.11-linux-amd64\.tar\.gz v3\.2\.11 \(etcd_checksums: \{ v3\.2\.11: "sha256:HEX" \}\): give the one its release page publishes/,
+      /^no checksum for kubernetes-server-linux-amd64\.tar\.gz v1\.8\.5 \(kubernetes_server_checksums: \{ v1\.8\.5: "sha256:HEX" \}\), etcd-v3\.2\.11-linux-amd64\.tar\.gz v3\.2\.11 \(etcd_checksums: \{ v3\.2\.11: "sha256:HEX" \}\): give each as its release page publishes it or, where none is published, as you computed it from a copy you trust/,
     );
     expect(existsSync(dest)).toBe(false);
     expect(failure(await assemble(settings(d, dest, { downloads_dir: undefined })))?.msg).toMatch(/^give the folder holding the downloaded release tarballs: -e downloads_dir=DIR/);
