@@ -8,7 +8,8 @@
  *
  * Plays run in the guide's order; each role is tagged with its name. etcd members whose
  * files changed restart one at a time (a play with serial: 1), so the cluster keeps quorum.
- * The last play runs the guide's checks.
+ * The last play runs the guide's checks. Before all of them, the release files the run will
+ * copy are checked against artifacts_dir's manifest (playbooks/artifacts.ts writes it).
  */
 import { play, playbook, task } from "../engine";
 import { assert, etcdctl, kubectl } from "../modules";
@@ -23,6 +24,7 @@ import { kubeProxy } from "../roles/kube-proxy";
 import { kubelet } from "../roles/kubelet";
 import { master } from "../roles/master";
 import { clusterFacts } from "../roles/shared/cluster-facts";
+import { verifyArtifacts } from "../roles/shared/verify-artifacts";
 
 const flannelConfig = task("flannel's network config is in etcd", etcdctl({ action: "get", api: "v2", key: "{{flannel_etcd_prefix}}/config" }), {
   register: "flannel_config",
@@ -30,6 +32,7 @@ const flannelConfig = task("flannel's network config is in etcd", etcdctl({ acti
 });
 
 export default playbook([
+  verifyArtifacts(),
   play({ name: "PKI on the controller (2.1, 2.2, 2.4.2)", hosts: "localhost", gatherFacts: false, preTasks: [clusterFacts()], roles: [{ role: ca, tags: ["ca"] }] }),
   // untagged as a role: each of its tasks carries the tags of the roles that use its file
   play({ name: "certificates and shared files on every host (2.1.7, 2.2.4)", hosts: "etcd:master:node", gatherFacts: false, preTasks: [clusterFacts()], roles: [clusterFiles] }),

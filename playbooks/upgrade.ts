@@ -16,13 +16,15 @@
  * a re-run changes nothing. Refused before anything changes: a downgrade
  * (`upgrade_allow_downgrade: true` forces it) and a skip of more than one minor version
  * (`upgrade_allow_skip: true`). etcd is upgraded by the cluster playbook (`etcd_version`),
- * one member at a time.
+ * one member at a time. Before anything, the binaries it copies are checked against
+ * artifacts_dir's manifest, as the cluster playbook does.
  */
 import { flushHandlers, handler, play, playbook, task, type HostContext } from "../engine";
 import { assert, command, copy, systemd, waitFor } from "../modules";
 import { clusterFacts } from "../roles/shared/cluster-facts";
 import { kubernetesBinarySource } from "../roles/shared/kubernetes-files";
 import { settings } from "../roles/shared/settings";
+import { verifyArtifacts } from "../roles/shared/verify-artifacts";
 
 /** "Kubernetes v1.9.11" or "v1.9.11" → [1, 9, 11] */
 function parseVersion(text: string): [number, number, number] | undefined {
@@ -92,6 +94,7 @@ const STAYS_UP = [
 ].join("\n");
 
 export default playbook([
+  verifyArtifacts(["kubernetes", "flannel"]),
   play({
     name: "the version policy",
     hosts: "master",

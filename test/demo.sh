@@ -9,10 +9,13 @@
 # Real on the test hosts: etcd (Debian's etcd-server), docker (Debian's docker.io, with its
 # containerd and runc) and conntrack, which the playbook installs through apt from the
 # testbed's package mirror (test/testbed/mirror.sh). No Kubernetes or flannel binary exists
-# for them: the artifacts folder written here holds STAND-INS, small sh scripts named like
+# for them: the release tarballs written here hold STAND-INS, small sh scripts named like
 # the real binaries, that refuse any flag the real component of the guide's version does not
 # have and then stay running (flanneld takes a real subnet lease in etcd first), so systemd
-# units, handlers and restarts are exercised for real.
+# units, handlers and restarts are exercised for real. The tarballs are named and laid out
+# as the real ones, and playbooks/artifacts.ts assembles artifacts_dir from them as an
+# operator does: each checked against its checksum (the stand-ins' own, in testbed.yaml),
+# then unpacked and listed in SHA256SUMS, which the cluster playbook checks first.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -37,7 +40,7 @@ if [[ ! -f "$state/inventory.ini" ]]; then
   bash "$here/testbed/up.sh"
 fi
 
-mkdir -p "$out/inventory/group_vars" "$out/artifacts"
+mkdir -p "$out/inventory/group_vars" "$out/downloads"
 cp "$repo/inventory/group_vars/all.yaml" "$out/inventory/group_vars/all.yaml"
 cat > "$out/inventory/hosts.ini" <<INI
 # written by test/demo.sh: the guide's layout on the test hosts
@@ -73,10 +76,12 @@ install_packages: true
 # no kube-apiserver runs (stand-ins): skip the kubectl steps against it
 kube_api_tasks: false
 YAML
-bash "$here/cluster/write-stand-ins.sh" "$out/artifacts"
+# the release tarballs, as STAND-INS, and their own checksums
+bash "$here/cluster/stand-in-downloads.sh" "$out/downloads" >> "$out/testbed.yaml"
+cd "$repo"
+./bin/tsplay.js playbooks/artifacts.ts -i "$out/inventory" -e "@$out/testbed.yaml" -e "downloads_dir=$out/downloads" >&2
 
 $prepare_only && exit 0
-cd "$repo"
 ./bin/tsplay.js playbooks/cluster.ts -i "$out/inventory" -e "@$out/testbed.yaml" "$@" || exit $?
 [[ " $* " == *" --check "* || " $* " == *" -C "* ]] && exit 0
 echo

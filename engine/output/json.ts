@@ -17,6 +17,7 @@ export function attachJsonOutput(events: RunEventBus, write: (line: string) => v
         task: e.task,
         ...(e.source ? { source: e.source } : {}),
         host: e.host,
+        ...(e.delegatedTo ? { delegatedTo: e.delegatedTo } : {}),
         status: e.status,
         msg: e.msg,
         ...(e.ignored ? { ignored: true } : {}),

@@ -4,6 +4,8 @@
 #   kubernetes-VERSION/server/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kube-proxy}
 #   flannel-v0.7.1/{flanneld,mk-docker-opts.sh}   docker/dockerd
 # Usage: write-stand-ins.sh DEST [KUBE_VERSION...]   (Kubernetes v1.8.4 by default)
+# (test/demo.sh does not put them in artifacts_dir itself: stand-in-downloads.sh packs them as
+# the release tarballs, which playbooks/artifacts.ts checks and unpacks there.)
 # Each is a small sh script: `--version` prints its version as the real one does; it refuses
 # (exit 2, "unknown flag") any flag the real component of its version (Kubernetes 1.8 or
 # 1.9, flannel 0.7.1, docker 17.12) does not have — the lists below are the flags of those

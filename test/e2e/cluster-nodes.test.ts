@@ -45,9 +45,13 @@ describe.skipIf(!testbedUp)("nodes of a two-master cluster: load balancer, added
     cleanHosts(HOSTS);
     cluster.prepare();
     writeFileSync(hostsFile(), readFileSync(hostsFile(), "utf8").replace("[master]\nh1\n", "[master]\nh1\nh2\n"));
-    // both versions' stand-ins: the upgrade's target too
-    const written = spawnSync("bash", [join(REPO, "test/cluster/write-stand-ins.sh"), `${cluster.dir}/artifacts`, "v1.8.4", "v1.9.11"], { encoding: "utf8" });
-    expect(written.status, written.stderr).toBe(0);
+    // the upgrade's target in artifacts_dir too, assembled as an operator would from its (stand-in) tarballs
+    const downloads = `${cluster.dir}/downloads-v1.9.11`;
+    const packed = spawnSync("bash", [join(REPO, "test/cluster/stand-in-downloads.sh"), downloads, "v1.9.11"], { encoding: "utf8" });
+    expect(packed.status, packed.stderr).toBe(0);
+    writeFileSync(`${downloads}/checksums.yaml`, packed.stdout);
+    const assembled = tsplay("playbooks/artifacts.ts", "-e", `@${downloads}/checksums.yaml`, "-e", "kube_version=v1.9.11", "-e", `downloads_dir=${downloads}`);
+    expect(assembled.code, assembled.out).toBe(0);
   });
   afterAll(() => {
     if (!testbedUp) return;
