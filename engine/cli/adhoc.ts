@@ -9,7 +9,8 @@
  *   tsplay adhoc etcd -i inventory -b -m systemd -a 'name=etcd state=restarted' --forks 1
  *   tsplay adhoc node1 -i inventory -m debug -a var=etcd_name
  */
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { parseSubcommand } from "./subcommand";
 import { adhocModule, UnknownModuleError, type AdhocModule } from "../adhoc/core-modules";
 import { adhocPlaybook } from "../adhoc/adhoc-playbook";
 import { moduleArgsFromText } from "../adhoc/module-args-text";
@@ -80,12 +81,8 @@ async function listMatchingHosts(pattern: string, opts: AdhocOptions, write: (li
 /** `argv` as process.argv: node, script, "adhoc", ... */
 export async function adhocCommand(argv: string[]): Promise<number> {
   const cli = program();
-  try {
-    cli.parse(argv.filter((_, i) => i !== 2));
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badOptions;
-    throw error;
-  }
+  const exit = parseSubcommand(cli, argv);
+  if (exit !== undefined) return exit;
   const opts = cli.opts<AdhocOptions>();
   const pattern = cli.args[0]!;
   const write = outputWriter();

@@ -7,12 +7,13 @@
  *   tsplay inventory -i inventory --graph
  *   tsplay inventory -i inventory --host node1
  */
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { parseSubcommand } from "./subcommand";
 import { loadInventory } from "../inventory";
 import { hostVars, inventoryList } from "../inventory-view/ansible-list";
 import { inventoryGraph } from "../inventory-view/graph";
 import { limitedHosts } from "../run/limit";
-import { EXIT } from "../run/playbook-runner";
+import { EXIT } from "../run/exit-codes";
 import { sortedJson } from "../sorted-json";
 import { maskVaultValues } from "../secret-vars";
 import type { VaultOptionValues } from "../vault/password-sources";
@@ -50,12 +51,8 @@ function program(): Command {
 /** `argv` as process.argv: node, script, "inventory", ... */
 export async function inventoryCommand(argv: string[]): Promise<number> {
   const cli = program();
-  try {
-    cli.parse(argv.filter((_, i) => i !== 2));
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badOptions;
-    throw error;
-  }
+  const exit = parseSubcommand(cli, argv);
+  if (exit !== undefined) return exit;
   const opts = cli.opts<InventoryOptions>();
   const actions = [opts.graph !== undefined, opts.list === true, opts.host !== undefined].filter(Boolean).length;
   if (actions !== 1) {

@@ -12,7 +12,8 @@
  * file is 0600, written atomically; rekey and edit keep the file's mode.
  */
 import { realpathSync } from "node:fs";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { parseSubcommandAsync } from "./subcommand";
 import { EXIT } from "../run/playbook-runner";
 import { isVaultText } from "../vault/envelope";
 import type { VaultOptionValues } from "../vault/password-sources";
@@ -140,10 +141,8 @@ export async function vaultCommand(argv: string[]): Promise<number> {
     verbose = action.opts<VaultCommandOptions>().verbose;
   });
   try {
-    await cli.parseAsync(argv.filter((_, i) => i !== 2));
-    return EXIT.ok;
+    return (await parseSubcommandAsync(cli, argv)) ?? EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badOptions;
     printError(error, verbose);
     return EXIT.error;
   }

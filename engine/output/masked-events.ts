@@ -7,21 +7,12 @@
  *   const events = new RunEventBus();                      // the runner emits here
  *   attachPlainOutput(maskedEvents(events, vault.secrets), write, 0);
  */
-import { RunEventBus, type RunEvents } from "../events";
+import type { RunEventBus } from "../events";
 import type { FileDiff } from "../module";
 import type { SecretValues } from "../vault/secret-values";
+import { derivedEvents } from "./derived-events";
 
 export const HIDDEN_DIFF = "(the differences are hidden: the file holds a value from the vault)\n";
-
-// a Record, so that an event added to RunEvents and not forwarded here fails tsc
-const FORWARDED: Record<Exclude<keyof RunEvents, "host-result">, true> = {
-  "play-start": true,
-  "task-start": true,
-  "task-end": true,
-  "play-end": true,
-  warning: true,
-  recap: true,
-};
 
 function shownDiff(diff: FileDiff, secrets: SecretValues): FileDiff {
   if (!secrets.appearsIn(diff.before) && !secrets.appearsIn(diff.after)) return { ...diff, path: secrets.mask(diff.path) };
@@ -29,8 +20,8 @@ function shownDiff(diff: FileDiff, secrets: SecretValues): FileDiff {
 }
 
 export function maskedEvents(source: RunEventBus, secrets: SecretValues): RunEventBus {
-  const shown = new RunEventBus();
-  for (const name of Object.keys(FORWARDED) as (keyof typeof FORWARDED)[]) source.on(name, (e) => shown.emit(name, secrets.maskDeep(e) as never));
-  source.on("host-result", ({ diff, ...rest }) => shown.emit("host-result", { ...secrets.maskDeep(rest), ...(diff ? { diff: diff.map((d) => shownDiff(d, secrets)) } : {}) }));
-  return shown;
+  return derivedEvents(source, {
+    event: (e) => secrets.maskDeep(e),
+    hostResult: ({ diff, ...rest }) => ({ ...secrets.maskDeep(rest), ...(diff ? { diff: diff.map((d) => shownDiff(d, secrets)) } : {}) }),
+  });
 }

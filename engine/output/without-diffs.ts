@@ -3,21 +3,7 @@
  * report; the terminal and `--output json` show them only when `--diff` asks, as without
  * a report.
  */
-import { RunEventBus, type RunEvents } from "../events";
+import type { RunEventBus } from "../events";
+import { derivedEvents } from "./derived-events";
 
-// a Record, so that an event added to RunEvents and not forwarded here fails tsc
-const FORWARDED: Record<Exclude<keyof RunEvents, "host-result">, true> = {
-  "play-start": true,
-  "task-start": true,
-  "task-end": true,
-  "play-end": true,
-  warning: true,
-  recap: true,
-};
-
-export function withoutDiffs(source: RunEventBus): RunEventBus {
-  const shown = new RunEventBus();
-  for (const name of Object.keys(FORWARDED) as (keyof typeof FORWARDED)[]) source.on(name, (e) => shown.emit(name, e as never));
-  source.on("host-result", ({ diff: _diff, ...rest }) => shown.emit("host-result", rest));
-  return shown;
-}
+export const withoutDiffs = (source: RunEventBus): RunEventBus => derivedEvents(source, { hostResult: ({ diff: _diff, ...rest }) => rest });

@@ -1,6 +1,7 @@
 /** The `tsplay new role|playbook NAME [--dir DIR]` command line. */
-import { Command, CommanderError } from "commander";
-import { EXIT } from "../run/playbook-runner";
+import { Command } from "commander";
+import { parseSubcommand } from "../cli/subcommand";
+import { EXIT } from "../run/exit-codes";
 import { scaffold, ScaffoldExistsError, ScaffoldNameError, type ScaffoldKind } from "./index";
 
 function program(): Command {
@@ -16,12 +17,8 @@ function program(): Command {
 /** `argv` as process.argv: node, script, "new", ... */
 export function newCommand(argv: string[]): number {
   const cli = program();
-  try {
-    cli.parse(argv.filter((_, i) => i !== 2));
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badOptions;
-    throw error;
-  }
+  const exit = parseSubcommand(cli, argv);
+  if (exit !== undefined) return exit;
   const [kind, name] = cli.args as [string, string];
   if (kind !== "role" && kind !== "playbook") {
     process.stderr.write(`ERROR: tsplay new: the kind is 'role' or 'playbook', got '${kind}'\n`);
