@@ -28,8 +28,10 @@ function localInventory(without: string[] = []): string {
   return dir;
 }
 
+// no release binaries here: their check is test/playbooks/artifacts.test.ts's
+const NO_ARTIFACTS = ["-e", '{"verify_artifacts": false}'];
 const runDns = (dir: string, ...extra: string[]) => {
-  const r = tsplay(["playbooks/cluster.ts", "-i", join(dir, "inventory"), "--tags", "dns", "--output", "json", "-e", `addons_dir=${dir}/addons`, "-e", '{"kube_api_tasks": false}', ...extra]);
+  const r = tsplay(["playbooks/cluster.ts", "-i", join(dir, "inventory"), "--tags", "dns", "--output", "json", "-e", `addons_dir=${dir}/addons`, "-e", '{"kube_api_tasks": false}', ...NO_ARTIFACTS, ...extra]);
   const events = jsonLines(r.stdout).filter((e) => e.type === "task");
   return { ...r, events, changed: events.filter((e) => e.status === "changed").map((e) => `${e.host}:${e.task}`) };
 };
@@ -97,7 +99,7 @@ describe("playbooks/cluster.ts --tags dns, the API steps off", () => {
     const failed = r.events.filter((e) => e.status === "failed");
     expect(failed[0]).toMatchObject({ host: "localhost", task: "cluster facts from the inventory", play: "PKI on the controller (2.1, 2.2, 2.4.2)" });
     expect(failed[0]!.msg).toMatch(/^cluster_dns 10\.255\.0\.2 is outside service_cluster_ip_range 10\.254\.0\.0\/16/);
-    expect(r.events.filter((e) => e.status !== "failed")).toEqual([]);
+    expect(r.events.filter((e) => e.status !== "failed" && e.status !== "skipped")).toEqual([]);
     expect(existsSync(join(dir, "addons"))).toBe(false);
   });
 
