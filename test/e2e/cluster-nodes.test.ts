@@ -8,11 +8,11 @@
  * kube-*, kubelet, flanneld (the apiserver stand-in answers TCP on its secure port).
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../cli/cli";
-import { changed, cleanHosts, clusterRun, failed, RUN_TIMEOUT, serviceStamps, sh } from "./cluster-run";
+import { changed, cleanHosts, clusterRun, failed, removeFourthHost, RUN_TIMEOUT, serviceStamps, sh } from "./cluster-run";
 import { HOSTS, onHost, testbedScript, testbedUp } from "./testbed";
 
 const ETCD_V2 =
@@ -50,7 +50,7 @@ describe.skipIf(!testbedUp)("nodes of a two-master cluster: load balancer, added
   });
   afterAll(() => {
     if (!testbedUp) return;
-    if (readdirSync(join(REPO, "test/testbed/state")).includes("h4")) testbedScript("remove-host.sh", "h4");
+    removeFourthHost();
     cleanHosts(HOSTS);
     cluster.remove();
   }, RUN_TIMEOUT);

@@ -9,12 +9,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { jsonLines, REPO } from "../cli/cli";
-import { onHost } from "./testbed";
+import { onHost, TESTBED_STATE, testbedScript } from "./testbed";
 
 export const RUN_TIMEOUT = 300_000;
 
@@ -57,6 +57,10 @@ export const ETCD_V2 =
 export const cleanHosts = (hosts: readonly string[]) => {
   const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
   for (const host of hosts) onHost(host, script);
+};
+/** the fourth test host gone, should a test that adds it have stopped before removing it */
+export const removeFourthHost = () => {
+  if (readdirSync(TESTBED_STATE).includes("h4")) testbedScript("remove-host.sh", "h4");
 };
 
 /** tsplay with a command line of the test's own (a subcommand, say): its exit code, output and JSON events */

@@ -7,10 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO } from "../cli/cli";
-import { changed, cleanHosts, clusterRun, ETCD_V2, failed, RUN_TIMEOUT, sh } from "./cluster-run";
+import { changed, cleanHosts, clusterRun, ETCD_V2, failed, removeFourthHost, RUN_TIMEOUT, sh } from "./cluster-run";
 import { HOSTS, onHost, testbedScript, testbedUp } from "./testbed";
 
 const TLS = "--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/kubernetes.pem --key=/etc/kubernetes/ssl/kubernetes-key.pem";
@@ -36,7 +34,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
   }, RUN_TIMEOUT);
   afterAll(() => {
     if (!testbedUp) return;
-    if (readdirSync(join(REPO, "test/testbed/state")).includes("h4")) testbedScript("remove-host.sh", "h4");
+    removeFourthHost();
     cleanHosts(HOSTS);
     cluster.remove();
   }, RUN_TIMEOUT);
