@@ -6,13 +6,13 @@
  * like a real one, refuses to change a Service's clusterIP. The inventory is test/demo.sh's.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { jsonLines, REPO } from "../cli/cli";
+import { REPO } from "../cli/cli";
+import { changed, clusterRun } from "./cluster-run";
 import { DEB_CACHE, downloadDebs } from "./debian-packages";
 import { testbedUp } from "./testbed";
 
@@ -21,13 +21,13 @@ const SERVICE = "/api/v1/namespaces/kube-system/services/kube-dns";
 const DEPLOYMENT = "/apis/extensions/v1beta1/namespaces/kube-system/deployments/kube-dns";
 let standIn: ChildProcess | undefined;
 let api = "";
-let dir = "";
 let kubectlBin = "";
+const cluster = clusterRun("tsplay-cluster-dns-", () => ({ PATH: `${kubectlBin}:${process.env.PATH}` }));
 
 /** the test's own reads of the stand-in, trusting its certificate only */
 function get(path: string): Promise<any> {
   return new Promise((resolve, reject) => {
-    const req = request(`${api}${path}`, { ca: readFileSync(join(dir, "stand-in.pem")), agent: false, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+    const req = request(`${api}${path}`, { ca: readFileSync(join(cluster.dir, "stand-in.pem")), agent: false, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
       let text = "";
       res.on("data", (chunk: Buffer) => (text += chunk));
       res.on("end", () => resolve(JSON.parse(text)));
@@ -50,35 +50,28 @@ function debianKubectl(into: string): string {
   return join(into, "usr/bin");
 }
 
+/** the dns tag alone, with Debian's kubectl first on PATH: its tasks' events */
 const run = (...extra: string[]) => {
-  const r = spawnSync(
-    process.execPath,
-    [join(REPO, "bin/tsplay.js"), "playbooks/cluster.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "-e", '{"kube_api_tasks": true}', "--tags", "dns", "--output", "json", ...extra],
-    { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PATH: `${kubectlBin}:${process.env.PATH}` }, timeout: 300_000 },
-  );
-  const events = r.status === null ? [] : jsonLines(r.stdout).filter((e) => e.type === "task");
-  return { code: r.status, out: r.stdout + r.stderr, events };
+  const r = cluster.tsplay("playbooks/cluster.ts", "-e", '{"kube_api_tasks": true}', "--tags", "dns", ...extra);
+  return { ...r, events: r.events.filter((e) => e.type === "task") };
 };
 const converged = (extra: string[] = []) => {
   const r = run(...extra);
   expect(r.code, r.out).toBe(0);
   return r;
 };
-const changed = (events: Record<string, any>[]) => events.filter((e) => e.status === "changed").map((e) => `${e.host}:${e.task}`).sort();
 const event = (events: Record<string, any>[], task: string) => events.find((e) => e.task === task)!;
-const inventory = () => parse(readFileSync(`${dir}/inventory/group_vars/all.yaml`, "utf8")) as { cluster_dns: string; cluster_domain: string };
+const inventory = () => parse(readFileSync(`${cluster.dir}/inventory/group_vars/all.yaml`, "utf8")) as { cluster_dns: string; cluster_domain: string };
 
 describe.skipIf(!testbedUp)("the cluster DNS add-on, with Debian's kubectl against a stand-in API server", () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "tsplay-cluster-dns-"));
-    const prepared = spawnSync("bash", [join(REPO, "test/demo.sh"), "--prepare-only"], { encoding: "utf8", env: { ...process.env, CLUSTER_DEMO_DIR: dir } });
-    expect(prepared.status, prepared.stderr).toBe(0);
-    kubectlBin = debianKubectl(join(dir, "kubectl"));
+    cluster.prepare();
+    kubectlBin = debianKubectl(join(cluster.dir, "kubectl"));
 
     const openssl = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=kube API stand-in",
-      "-keyout", join(dir, "stand-in-key.pem"), "-out", join(dir, "stand-in.pem"), "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE"]);
+      "-keyout", join(cluster.dir, "stand-in-key.pem"), "-out", join(cluster.dir, "stand-in.pem"), "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE"]);
     if (openssl.status !== 0) throw new Error(`openssl: ${openssl.stderr}`);
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "test/e2e/kube-api-stand-in.ts"), "127.0.0.1", "0", TOKEN, join(dir, "stand-in.pem"), join(dir, "stand-in-key.pem")], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "test/e2e/kube-api-stand-in.ts"), "127.0.0.1", "0", TOKEN, join(cluster.dir, "stand-in.pem"), join(cluster.dir, "stand-in-key.pem")], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
     standIn = child;
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout!.once("data", (data: Buffer) => resolve((JSON.parse(data.toString()) as { port: number }).port));
@@ -86,15 +79,15 @@ describe.skipIf(!testbedUp)("the cluster DNS add-on, with Debian's kubectl again
     });
     api = `https://127.0.0.1:${port}`;
     // where the ca role leaves the admin kubeconfig (--tags dns runs no ca role): here, the stand-in's
-    mkdirSync(join(dir, "pki"), { mode: 0o700 });
-    const ca = readFileSync(join(dir, "stand-in.pem")).toString("base64");
+    mkdirSync(join(cluster.dir, "pki"), { mode: 0o700 });
+    const ca = readFileSync(join(cluster.dir, "stand-in.pem")).toString("base64");
     const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [{ name: "stand-in", cluster: { server: api, "certificate-authority-data": ca } }], users: [{ name: "admin", user: { token: TOKEN } }], contexts: [{ name: "kubernetes", context: { cluster: "stand-in", user: "admin" } }], "current-context": "kubernetes" };
-    writeFileSync(join(dir, "pki/admin.kubeconfig"), JSON.stringify(kubeconfig), { mode: 0o600 });
+    writeFileSync(join(cluster.dir, "pki/admin.kubeconfig"), JSON.stringify(kubeconfig), { mode: 0o600 });
   }, 300_000);
 
   afterAll(() => {
     if (standIn?.pid) process.kill(standIn.pid, "SIGTERM");
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    cluster.remove();
   });
 
   it("the kubectl is Debian's", () => {
@@ -115,11 +108,11 @@ describe.skipIf(!testbedUp)("the cluster DNS add-on, with Debian's kubectl again
     expect(applied.msg).toBe("create serviceaccount/kube-dns, create configmap/kube-dns, create service/kube-dns, create deployment/kube-dns");
     expect(applied.diff.map((d: { path: string }) => d.path)).toEqual(["serviceaccount/kube-dns", "configmap/kube-dns", "service/kube-dns", "deployment/kube-dns"]);
     expect(await writes(before)).toEqual([]);
-    expect(existsSync(`${dir}/addons`)).toBe(false);
+    expect(existsSync(`${cluster.dir}/addons`)).toBe(false);
 
     const real = converged();
     expect(changed(real.events)).toEqual(changed(check.events));
-    expect(readFileSync(`${dir}/addons/kube-dns.yaml`, "utf8")).toBe(manifest.after);
+    expect(readFileSync(`${cluster.dir}/addons/kube-dns.yaml`, "utf8")).toBe(manifest.after);
     expect((await writes(before)).sort()).toEqual([
       "POST /api/v1/namespaces/kube-system/configmaps",
       "POST /api/v1/namespaces/kube-system/serviceaccounts",

@@ -6,25 +6,18 @@
  * nothing. An existing plain folder is encrypted in place: only the controller's secret
  * files change; nothing is issued again, copied again or restarted.
  */
-import { createHash } from "node:crypto";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../engine";
 import { isVaultText } from "../../engine/vault/envelope";
 import { Vault } from "../../engine/vault/vault";
 import { ca } from "../../roles/ca";
-import { REPO, jsonLines } from "../cli/cli";
 import { plaintextSecrets, tokenOf } from "../pki/plaintext-secrets";
-import { HOSTS, onHost, testbedUp } from "./testbed";
+import { changed, cleanHosts, clusterRun, ETCD_V2, failed, RUN_TIMEOUT, serviceStamps, sh, sha256, tsplayCommand } from "./cluster-run";
+import { HOSTS, testbedUp } from "./testbed";
 
-const RUN_TIMEOUT = 300_000;
 const PASSWORD = "cluster-vault-test-password";
-const SERVICES = { all: ["etcd", "flanneld", "docker", "kubelet", "kube-proxy"], master: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] };
-const ETCD_V2 =
-  "ETCDCTL_API=2 etcdctl --endpoints=https://10.77.0.11:2379,https://10.77.0.12:2379,https://10.77.0.13:2379 --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem";
 const CERTIFICATES = ["admin.pem", "ca.pem", "kube-proxy.pem", "kubernetes.pem"];
 const SECRET_FILES = ["admin-key.pem", "admin.kubeconfig", "bootstrap.kubeconfig", "ca-key.pem", "kube-proxy-key.pem", "kube-proxy.kubeconfig", "kubernetes-key.pem", "token.csv"];
 // the ca role's tasks that keep a secret file: what encrypting an existing plain folder changes
@@ -38,58 +31,32 @@ const ON_HOSTS: [string, string, string[]][] = [
   ["kube-proxy.kubeconfig", "/etc/kubernetes/kube-proxy.kubeconfig", ["h1", "h2", "h3"]],
 ];
 
-let dir = "";
-const pki = () => `${dir}/pki`;
-const passwordFile = () => `${dir}/vault-password`;
-const tsplay = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: RUN_TIMEOUT });
-  return { code: r.status, out: r.stdout + r.stderr, events: r.status === null ? [] : jsonLines(r.stdout) };
-};
-const run = (...extra: string[]) => tsplay(["playbooks/cluster.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra]);
+const cluster = clusterRun("tsplay-cluster-vault-");
+const pki = () => `${cluster.dir}/pki`;
+const passwordFile = () => `${cluster.dir}/vault-password`;
+const run = (...extra: string[]) => cluster.tsplay("playbooks/cluster.ts", ...extra);
 const runWithVault = (...extra: string[]) => run("--vault-password-file", passwordFile(), ...extra);
-const changed = (events: Record<string, any>[]) =>
-  events
-    .filter((e) => e.type === "task" && e.status === "changed")
-    .map((e) => `${e.host}:${e.task}`)
-    .sort();
-const failures = (events: Record<string, any>[]) => events.filter((e) => e.type === "task" && (e.status === "failed" || e.status === "unreachable"));
-const sh = (host: string, command: string) => {
-  const r = onHost(host, command);
-  expect(r.code, `${host}: ${command}\n${r.stderr}`).toBe(0);
-  return r.stdout;
-};
-const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 const hashes = () => Object.fromEntries(readdirSync(pki()).map((f) => [f, sha256(readFileSync(join(pki(), f)))]));
 const vault = () => new Vault([{ label: "default", password: Buffer.from(PASSWORD) }]);
 const plaintext = (name: string) => vault().open(readFileSync(join(pki(), name)), name);
 const committedSecrets = () => plaintextSecrets(pki(), tokenOf(plaintext("token.csv").toString()));
-const serviceStamps = (host: string) => {
-  const units = host === "h1" ? [...SERVICES.all, ...SERVICES.master] : SERVICES.all;
-  return sh(host, `for u in ${units.join(" ")}; do echo "$u $(systemctl show -p MainPID --value $u) $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done`);
-};
-const cleanHosts = () => {
-  const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
-  for (const host of HOSTS) onHost(host, script);
-};
 
 describe.skipIf(!testbedUp)("the cluster playbook with its PKI folder in the vault", () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "tsplay-cluster-vault-"));
-    cleanHosts();
-    const prepared = spawnSync("bash", [join(REPO, "test/demo.sh"), "--prepare-only"], { encoding: "utf8", env: { ...process.env, CLUSTER_DEMO_DIR: dir } });
-    expect(prepared.status, prepared.stderr).toBe(0);
+    cleanHosts(HOSTS);
+    cluster.prepare();
     writeFileSync(passwordFile(), `${PASSWORD}\n`, { mode: 0o600 });
   });
   afterAll(() => {
     if (!testbedUp) return;
-    cleanHosts();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    cleanHosts(HOSTS);
+    cluster.remove();
   });
 
   it("--check on fresh hosts predicts exactly what the real run changes; the PKI folder holds no plaintext secret", { timeout: RUN_TIMEOUT * 2 }, () => {
     const check = runWithVault("--check");
     expect(check.code, check.out).toBe(0);
-    expect(failures(check.events)).toEqual([]);
+    expect(failed(check.events)).toEqual([]);
     const real = runWithVault();
     expect(real.code, real.out).toBe(0);
     expect(changed(real.events)).toEqual(changed(check.events));
@@ -126,20 +93,20 @@ describe.skipIf(!testbedUp)("the cluster playbook with its PKI folder in the vau
     const r = run();
     expect(r.code, r.out).toBe(2);
     expect(changed(r.events)).toEqual([]);
-    const failed = failures(r.events);
+    const failures = failed(r.events);
     const noPassword = /^\/.*\/pki\/([a-z.-]+): vault-encrypted, and no vault password was given \(--vault-password-file FILE, --vault-id LABEL@SOURCE or --ask-vault-pass\) \(task at /;
     // the controller's first: the CA's key; then each host's first secret copy, whose noLog task hides even why
-    expect(failed.map((f) => `${f.host}:${f.task}`).sort()).toEqual(["h1:kubernetes-key.pem from the controller", "h2:kubernetes-key.pem from the controller", "h3:kubernetes-key.pem from the controller", "localhost:CA"]);
-    expect(failed.find((f) => f.host === "localhost")!.msg).toMatch(noPassword);
-    expect(failed.find((f) => f.host === "localhost")!.msg.match(noPassword)![1]).toBe("ca-key.pem");
-    for (const f of failed.filter((f) => f.host !== "localhost")) expect(f.msg).toBe("the output has been hidden: the task is noLog");
+    expect(failures.map((f) => `${f.host}:${f.task}`).sort()).toEqual(["h1:kubernetes-key.pem from the controller", "h2:kubernetes-key.pem from the controller", "h3:kubernetes-key.pem from the controller", "localhost:CA"]);
+    expect(failures.find((f) => f.host === "localhost")!.msg).toMatch(noPassword);
+    expect(failures.find((f) => f.host === "localhost")!.msg.match(noPassword)![1]).toBe("ca-key.pem");
+    for (const f of failures.filter((f) => f.host !== "localhost")) expect(f.msg).toBe("the output has been hidden: the task is noLog");
     expect(r.out).not.toMatch(/internal error|at .*\.ts:\d+:\d+\)\n/);
     expect(Object.fromEntries(HOSTS.map((h) => [h, serviceStamps(h)]))).toEqual(stamps);
   });
 
   it("an existing plain PKI folder is encrypted in place: --check says so, nothing is issued, copied or restarted", { timeout: RUN_TIMEOUT * 2 }, () => {
     // the folder as a run without a vault leaves it
-    const decrypted = tsplay(["vault", "decrypt", ...SECRET_FILES.map((f) => join(pki(), f)), "--vault-password-file", passwordFile()]);
+    const decrypted = tsplayCommand(["vault", "decrypt", ...SECRET_FILES.map((f) => join(pki(), f)), "--vault-password-file", passwordFile()]);
     expect(decrypted.code, decrypted.out).toBe(0);
     const plain = Object.fromEntries(readdirSync(pki()).map((f) => [f, readFileSync(join(pki(), f))]));
     expect(plaintextSecrets(pki(), tokenOf(plain["token.csv"]!.toString()))).not.toEqual([]);

@@ -8,7 +8,6 @@
  * mk-docker-opts.sh (test/cluster/write-stand-ins.sh).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,49 +17,15 @@ import { clusterFiles } from "../../roles/cluster-files";
 import { kubelet } from "../../roles/kubelet";
 import { verifyArtifacts } from "../../roles/shared/verify-artifacts";
 import { REPO, jsonLines } from "../cli/cli";
+import { changed, cleanHosts, clusterRun, clusterUnits, ETCD_V2, failed, RUN_TIMEOUT, serviceStamps, sh, sha256 } from "./cluster-run";
 import { addressOf, HOSTS, onHost, TESTBED_MIRROR, testbedUp } from "./testbed";
 
-const RUN_TIMEOUT = 300_000;
-const SERVICES = { all: ["etcd", "flanneld", "docker", "kubelet", "kube-proxy"], master: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] };
-const ETCD_V2 =
-  "ETCDCTL_API=2 etcdctl --endpoints=https://10.77.0.11:2379,https://10.77.0.12:2379,https://10.77.0.13:2379 --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem";
-
-let dir = "";
-const run = (...extra: string[]) => {
-  const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), "playbooks/cluster.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra], {
-    cwd: REPO,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: RUN_TIMEOUT,
-  });
-  const events = r.status === null ? [] : jsonLines(r.stdout);
-  return { code: r.status, out: r.stdout + r.stderr, events };
-};
-const changed = (events: Record<string, any>[]) =>
-  events
-    .filter((e) => e.type === "task" && e.status === "changed")
-    .map((e) => `${e.host}:${e.task}`)
-    .sort();
-const failures = (events: Record<string, any>[]) => events.filter((e) => e.type === "task" && (e.status === "failed" || e.status === "unreachable"));
-const sh = (host: string, command: string) => {
-  const r = onHost(host, command);
-  expect(r.code, `${host}: ${command}\n${r.stderr}`).toBe(0);
-  return r.stdout;
-};
+const cluster = clusterRun("tsplay-cluster-");
+const run = (...extra: string[]) => cluster.tsplay("playbooks/cluster.ts", ...extra);
 const local = (command: string) => {
   const r = spawnSync("sh", ["-c", command], { encoding: "utf8" });
   expect(r.status, `${command}\n${r.stderr}`).toBe(0);
   return r.stdout;
-};
-/** unit → "MainPID ActiveEnterTimestampMonotonic", to tell which services restarted */
-const serviceStamps = (host: string) => {
-  const units = host === "h1" ? [...SERVICES.all, ...SERVICES.master] : SERVICES.all;
-  const out = sh(host, `for u in ${units.join(" ")}; do echo "$u $(systemctl show -p MainPID --value $u) $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done`);
-  return Object.fromEntries(out.trim().split("\n").map((line) => [line.split(" ")[0]!, line.split(" ").slice(1).join(" ")]));
-};
-const cleanHosts = () => {
-  const script = readFileSync(join(REPO, "test/cluster/clean-host.sh"), "utf8");
-  for (const host of HOSTS) onHost(host, script);
 };
 /** flanneld's leases in etcd: host → its subnet ("172.30.2.0/24"), by the lease's PublicIP */
 const leases = () => {
@@ -83,21 +48,19 @@ const names = (items: TaskItem[]): string[] => items.flatMap((t) => (t.kind === 
 
 describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "tsplay-cluster-"));
-    cleanHosts();
-    const prepared = spawnSync("bash", [join(REPO, "test/demo.sh"), "--prepare-only"], { encoding: "utf8", env: { ...process.env, CLUSTER_DEMO_DIR: dir } });
-    expect(prepared.status, prepared.stderr).toBe(0);
+    cleanHosts(HOSTS);
+    cluster.prepare();
   });
   afterAll(() => {
     if (!testbedUp) return;
-    cleanHosts();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    cleanHosts(HOSTS);
+    cluster.remove();
   });
 
   it("--check on fresh hosts fails nothing and predicts exactly what the real run then changes", { timeout: RUN_TIMEOUT * 2 }, () => {
     const check = run("--check");
     expect(check.code, check.out).toBe(0);
-    expect(failures(check.events)).toEqual([]);
+    expect(failed(check.events)).toEqual([]);
     for (const host of HOSTS) expect(onHost(host, "test -e /etc/etcd/etcd.conf || test -e /etc/systemd/system/kubelet.service").code).toBe(1);
 
     const real = run();
@@ -121,7 +84,7 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
   });
 
   it("issues the certificates from the inventory and puts each secret only where it belongs", () => {
-    const pki = `${dir}/pki`;
+    const pki = `${cluster.dir}/pki`;
     expect(local(`openssl verify -CAfile ${pki}/ca.pem ${pki}/kubernetes.pem ${pki}/admin.pem ${pki}/kube-proxy.pem`)).toMatch(/kubernetes.pem: OK[\s\S]*admin.pem: OK[\s\S]*kube-proxy.pem: OK/);
     const sans = local(`openssl x509 -in ${pki}/kubernetes.pem -noout -ext subjectAltName`);
     for (const san of ["IP Address:127.0.0.1", "IP Address:10.77.0.11", "IP Address:10.77.0.12", "IP Address:10.77.0.13", "IP Address:10.254.0.1", "DNS:kubernetes.default.svc.cluster.local"]) expect(sans).toContain(san);
@@ -133,7 +96,7 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     expect(view("kube-proxy.kubeconfig").users[0].user["client-certificate-data"]).toBeDefined();
     expect(view("admin.kubeconfig").contexts[0].context.user).toBe("admin");
 
-    const certHash = createHash("sha256").update(readFileSync(`${pki}/kubernetes.pem`)).digest("hex");
+    const certHash = sha256(readFileSync(`${pki}/kubernetes.pem`));
     for (const host of HOSTS) {
       expect(sh(host, "sha256sum /etc/kubernetes/ssl/kubernetes.pem")).toContain(certHash);
       expect(sh(host, "stat -c %a /etc/kubernetes/ssl/kubernetes-key.pem /etc/kubernetes/bootstrap.kubeconfig")).toBe("600\n600\n");
@@ -148,7 +111,7 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
   it("installs units systemd accepts, enabled and running, Debian's docker on flannel's subnet, conntrack", () => {
     const subnets = leases();
     for (const host of HOSTS) {
-      const units = host === "h1" ? [...SERVICES.all, ...SERVICES.master] : SERVICES.all;
+      const units = clusterUnits(host);
       sh(host, `systemd-analyze verify ${units.map((u) => `/etc/systemd/system/${u}.service`).join(" ")}`);
       expect(sh(host, `systemctl is-active ${units.join(" ")}`).trim().split("\n")).toEqual(units.map(() => "active"));
       expect(sh(host, `systemctl is-enabled ${units.join(" ")}`).trim().split("\n")).toEqual(units.map(() => "enabled"));
@@ -245,7 +208,7 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
 
   it("an etcd member lost during the rolling restart: the run stops, naming it, before a second member goes down", { timeout: RUN_TIMEOUT * 2 }, async () => {
     const before = Object.fromEntries(HOSTS.map((h) => [h, serviceStamps(h).etcd]));
-    const args = ["playbooks/cluster.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"], etcd_health_timeout: 8 }), "--output", "json"];
+    const args = cluster.args("playbooks/cluster.ts", "-e", JSON.stringify({ kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"], etcd_health_timeout: 8 }));
     const child = spawn(process.execPath, [join(REPO, "bin/tsplay.js"), ...args], { cwd: REPO });
     let stdout = "";
     let stopped = false;
@@ -260,7 +223,7 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code).toBe(2);
     const events = jsonLines(stdout);
-    const failure = failures(events)[0]!;
+    const failure = failed(events)[0]!;
     expect(failure.play).toBe("etcd members restart one at a time");
     expect(failure.msg).toMatch(/etcd is not healthy after 8s:[\s\S]*infra3 https:\/\/10\.77\.0\.13:2379: unhealthy/);
     // quorum kept: h2's member was never taken down, and nothing after the rolling restart ran
@@ -284,17 +247,14 @@ describe.skipIf(!testbedUp)("the cluster playbook on three test hosts", () => {
   it("certificates near their end: cert-report names them; --check predicts, and a normal run re-issues, exactly those", { timeout: RUN_TIMEOUT * 3 }, () => {
     const sans = { kubernetes_extra_sans: ["api.tsplay.test", "api2.tsplay.test"] };
     // the kubernetes, admin and kube-proxy certificates issued again, for two days only
-    local(`rm -f ${dir}/pki/kubernetes.pem ${dir}/pki/admin.pem ${dir}/pki/kube-proxy.pem`);
+    local(`rm -f ${cluster.dir}/pki/kubernetes.pem ${cluster.dir}/pki/admin.pem ${cluster.dir}/pki/kube-proxy.pem`);
     const shortLived = run("-e", JSON.stringify({ ...sans, cert_expiry: "48h", cert_renew_before: "1h" }));
     expect(shortLived.code, shortLived.out).toBe(0);
 
-    const report = (...extra: string[]) => {
-      const r = spawnSync(process.execPath, [join(REPO, "bin/tsplay.js"), "playbooks/cert-report.ts", "-i", `${dir}/inventory`, "-e", `@${dir}/testbed.yaml`, "--output", "json", ...extra], { cwd: REPO, encoding: "utf8" });
-      return { code: r.status, events: jsonLines(r.stdout), out: r.stdout + r.stderr };
-    };
+    const report = () => cluster.tsplay("playbooks/cert-report.ts");
     const before = report();
     expect(before.code, before.out).toBe(2);
-    const named = failures(before.events)
+    const named = failed(before.events)
       .map((e) => `${e.host}: ${e.result.expiring.map((x: string) => x.split("/").pop()).join(", ")}`)
       .sort();
     expect(named).toEqual([

@@ -7,10 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO } from "../cli/cli";
-import { changed, cleanHosts, clusterRun, failed, RUN_TIMEOUT, sh } from "./cluster-run";
+import { changed, cleanHosts, clusterRun, ETCD_V2, failed, removeFourthHost, RUN_TIMEOUT, sh } from "./cluster-run";
 import { HOSTS, onHost, testbedScript, testbedUp } from "./testbed";
 
 const TLS = "--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/kubernetes.pem --key=/etc/kubernetes/ssl/kubernetes-key.pem";
@@ -36,7 +34,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
   }, RUN_TIMEOUT);
   afterAll(() => {
     if (!testbedUp) return;
-    if (readdirSync(join(REPO, "test/testbed/state")).includes("h4")) testbedScript("remove-host.sh", "h4");
+    removeFourthHost();
     cleanHosts(HOSTS);
     cluster.remove();
   }, RUN_TIMEOUT);
@@ -71,7 +69,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
 
   it("a restore: refused without the confirmation; then the keys written since are gone, flannel's config is back", { timeout: RUN_TIMEOUT * 3 }, () => {
     const snapshot = `${cluster.dir}/backups/etcd-snapshot-${new Date().toISOString().slice(0, 10)}.db`;
-    sh("h1", `${v3(ALL3)} put /tsplay/after-backup yes >/dev/null; ETCDCTL_API=2 etcdctl --endpoints=${ALL3} --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem rm /kube-centos/network/config`);
+    sh("h1", `${v3(ALL3)} put /tsplay/after-backup yes >/dev/null; ${ETCD_V2} rm /kube-centos/network/config`);
     const dataBefore = HOSTS.map((h) => sh(h, "stat -c %i /var/lib/etcd/member"));
 
     const refused = tsplay("playbooks/etcd-restore.ts", "-e", `snapshot=${snapshot}`);
@@ -87,7 +85,7 @@ describe.skipIf(!testbedUp)("operating etcd: backup, restore, members added and 
     const real = converge("playbooks/etcd-restore.ts", "-e", `snapshot=${snapshot}`, "-e", `confirm_restore=${snapshot.split("/").pop()}`);
     for (const host of HOSTS) expect(changed(real.events)).toContain(`${host}:data moved aside, the snapshot restored`);
     expect(sh("h2", `${v3(ALL3)} get /tsplay/after-backup`)).toBe("");
-    expect(JSON.parse(sh("h3", `ETCDCTL_API=2 etcdctl --endpoints=${ALL3} --ca-file=/etc/kubernetes/ssl/ca.pem --cert-file=/etc/kubernetes/ssl/kubernetes.pem --key-file=/etc/kubernetes/ssl/kubernetes-key.pem get /kube-centos/network/config`)).Network).toBe("172.30.0.0/16");
+    expect(JSON.parse(sh("h3", `${ETCD_V2} get /kube-centos/network/config`)).Network).toBe("172.30.0.0/16");
     expect(memberNames()).toEqual(["infra1", "infra2", "infra3"]);
     expect(healthy(ALL3)).toBe(3);
     for (const host of HOSTS) expect(sh(host, "ls /var/lib/etcd")).toMatch(/member\.before-restore-\d+/);
