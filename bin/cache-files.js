@@ -5,7 +5,7 @@
  * processes (a test suite's) may start at once and read what another one writes.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /** Every TypeScript source below `folders` of `root` (declarations left out), sorted. */
@@ -18,7 +18,8 @@ export function typescriptSources(root, folders) {
       else if (/\.[cm]?tsx?$/.test(entry.name) && !/\.d\.[cm]?tsx?$/.test(entry.name)) found.push(path);
     }
   };
-  for (const folder of folders) walk(join(root, folder));
+  // an installed package ships no roles/: a folder it lacks has no sources
+  for (const folder of folders) if (existsSync(join(root, folder))) walk(join(root, folder));
   return found.sort();
 }
 

@@ -8,11 +8,11 @@
  * (option parsing: `--help` loads no more) and what is loaded only when used (scaffolding,
  * adhoc, the terminal output, ssh's pieces) stay compiled one by one.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { common, compiledName, explained, isEngineSource, loadEsbuild, specifier, tsplayPlugin } from "./compile.js";
+import { common, compiledName, explained, isEngineSource, loadEsbuild, specifier, TASK_FOLDERS, tsplayPlugin } from "./compile.js";
 
 /**
  * Packages every start loads that are made of many CommonJS files: each bundled into one
@@ -63,6 +63,25 @@ async function bundlePackage(esbuild, root, name, outFile) {
   });
 }
 
+/**
+ * Each module with its map inline, the map naming its sources by absolute URL: relative to
+ * the build, a source would be looked for below where Node found the module (through a
+ * symlinked node_modules, elsewhere). A role's tasks then name the role's own lines.
+ */
+async function writeWithSourceMaps(build) {
+  const maps = new Map(build.outputFiles.filter((file) => file.path.endsWith(".map")).map((file) => [file.path, file.text]));
+  const modules = build.outputFiles.filter((file) => file.path.endsWith(".mjs"));
+  await Promise.all(
+    modules.map(async (file) => {
+      const map = JSON.parse(maps.get(`${file.path}.map`));
+      map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(file.path), source)).href);
+      const code = file.text.replace(/\/\/# sourceMappingURL=\S+\s*$/, "");
+      await mkdir(dirname(file.path), { recursive: true });
+      await writeFile(file.path, `${code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
+    }),
+  );
+}
+
 /** A module that is a core file's: its names, taken from core.mjs's namespace of that file. */
 function facade(coreSpecifier, index, names) {
   const lines = [`import { m${index} as m } from ${JSON.stringify(coreSpecifier)};`];
@@ -88,23 +107,28 @@ export async function compileEngine(root, sources, outDir, contents) {
   await Promise.all(BUNDLED_PACKAGES.map((name) => bundlePackage(esbuild, root, name, join(outDir, "packages", `${name}.mjs`))));
 
   // every source as a module of its own, importing the others by their compiled names
-  const each = await esbuild
-    .build({
-      ...common,
-      entryPoints: sources,
-      outdir: outDir,
-      outbase: root,
-      outExtension: { ".js": ".mjs" },
-      metafile: true,
-      plugins: [
-        tsplayPlugin({
-          contents,
-          bare,
-          route: (importer, path) => (isEngineSource(root, path) ? { path: specifier(importer, compiledName(path)), external: true } : { path: pathToFileURL(path).href, external: true }),
-        }),
-      ],
-    })
-    .catch(fail);
+  const eachOf = (entryPoints, options) =>
+    esbuild
+      .build({
+        ...common,
+        entryPoints,
+        outdir: outDir,
+        outbase: root,
+        outExtension: { ".js": ".mjs" },
+        metafile: true,
+        ...options,
+        plugins: [
+          tsplayPlugin({
+            contents,
+            bare,
+            route: (importer, path) => (isEngineSource(root, path) ? { path: specifier(importer, compiledName(path)), external: true } : { path: pathToFileURL(path).href, external: true }),
+          }),
+        ],
+      })
+      .catch(fail);
+  const withTasks = sources.filter((file) => TASK_FOLDERS.some((folder) => file.startsWith(`${root}${sep}${folder}${sep}`)));
+  const each = await eachOf(sources.filter((file) => !withTasks.includes(file)));
+  if (withTasks.length) await writeWithSourceMaps(await eachOf(withTasks, { sourcemap: "external", sourcesContent: false, write: false }));
 
   // the front and the core: their roots with what they import, dynamic imports aside
   const closure = async (roots) => {

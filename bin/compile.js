@@ -12,8 +12,15 @@ import { pathToFileURL } from "node:url";
 /** Where the compiler's output runs: the Node version package.json's `engines` asks for. */
 const TARGET = "node20";
 
-/** The folders of the engine's sources; a compiled file keeps its path below them. */
-export const ENGINE_FOLDERS = ["engine", "modules"];
+/**
+ * The folders of the engine's sources; a compiled file keeps its path below them. The core
+ * roles are compiled with the engine rather than bundled with each playbook: an edit to a
+ * playbook then bundles that one file, not the ~35 of the roles it uses.
+ */
+export const ENGINE_FOLDERS = ["engine", "modules", "roles"];
+
+/** Sources whose lines a task names (`task at roles/x.ts:12`): compiled with a source map. */
+export const TASK_FOLDERS = ["roles"];
 
 /** Runs from a cache folder below node_modules, where no package.json says "module": .mjs says it. */
 export const compiledName = (source) => source.replace(/\.[cm]?tsx?$/, ".mjs");

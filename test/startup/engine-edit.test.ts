@@ -68,6 +68,23 @@ describe("an edit to the engine in a checkout", () => {
     expect(bundled()).toEqual(before);
   });
 
+  it("a core role (roles/, compiled with the engine) names its own lines in a failure, and an edit to it shows on the next run", () => {
+    mkdirSync(join(copy, "roles"));
+    const role = join(copy, "roles", "greet.ts");
+    const greeting = (message: string) => `import { task } from "../engine";\nimport { assert } from "../modules";\n\nexport const greet = [task("greet", assert({ that: () => false, failMsg: () => "${message}" }))];\n`;
+    writeFileSync(role, greeting("no greeting"));
+    const greeted = join(copy, "playbooks", "greeted.ts");
+    writeFileSync(greeted, `import { play, playbook } from "../engine";\nimport { greet } from "../roles/greet";\nexport default playbook([play({ name: "greeted", hosts: "all", gatherFacts: false, tasks: greet })]);\n`);
+    const run = () => spawnSync(process.execPath, [join(copy, "bin/tsplay.js"), greeted, "-i", "localhost", "--no-typecheck"], { cwd: copy, encoding: "utf8" });
+    const failed = run();
+    expect(failed.status, failed.stderr).toBe(2);
+    expect(failed.stdout + failed.stderr).toContain("no greeting");
+    expect(failed.stdout + failed.stderr).toContain(`${role}:4`);
+
+    writeFileSync(role, greeting("still no greeting"));
+    expect(run().stdout).toContain("still no greeting");
+  });
+
   it("the playbook shares the engine's classes, imported from its API or from their own file: a UserError it throws is reported as one line", () => {
     for (const from of ["../engine", "../engine/errors"]) {
       const throwing = join(copy, "playbooks", "throws.ts");
