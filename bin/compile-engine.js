@@ -12,7 +12,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { common, compiledName, explained, isEngineSource, loadEsbuild, specifier, TASK_FOLDERS, tsplayPlugin } from "./compile.js";
+import { common, compiledName, explained, isEngineSource, loadEsbuild, specifier, TASK_FOLDERS, tsplayPlugin, withInlineSourceMap } from "./compile.js";
 
 /**
  * Packages every start loads that are made of many CommonJS files: each bundled into one
@@ -63,21 +63,13 @@ async function bundlePackage(esbuild, root, name, outFile) {
   });
 }
 
-/**
- * Each module with its map inline, the map naming its sources by absolute URL: relative to
- * the build, a source would be looked for below where Node found the module (through a
- * symlinked node_modules, elsewhere). A role's tasks then name the role's own lines.
- */
+/** Each module of `build` written with its map inline, so that a role's tasks name the role's own lines. */
 async function writeWithSourceMaps(build) {
-  const maps = new Map(build.outputFiles.filter((file) => file.path.endsWith(".map")).map((file) => [file.path, file.text]));
   const modules = build.outputFiles.filter((file) => file.path.endsWith(".mjs"));
   await Promise.all(
     modules.map(async (file) => {
-      const map = JSON.parse(maps.get(`${file.path}.map`));
-      map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(file.path), source)).href);
-      const code = file.text.replace(/\/\/# sourceMappingURL=\S+\s*$/, "");
       await mkdir(dirname(file.path), { recursive: true });
-      await writeFile(file.path, `${code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
+      await writeFile(file.path, withInlineSourceMap(build.outputFiles, file.path));
     }),
   );
 }

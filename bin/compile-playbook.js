@@ -4,10 +4,10 @@
  * compiled files: one module graph, so the engine's classes are the playbook's.
  */
 import { writeFile } from "node:fs/promises";
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stampOf } from "./cache-files.js";
-import { common, compiledName, explained, isEngineSource, isTypeScript, loadEsbuild, tsplayPlugin } from "./compile.js";
+import { common, compiledName, explained, isEngineSource, isTypeScript, loadEsbuild, tsplayPlugin, withInlineSourceMap } from "./compile.js";
 
 /**
  * The bundle of `playbook` at `outFile`: the engine's files (compiled into `engineDir`)
@@ -45,11 +45,6 @@ export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
     .catch(async (failure) => {
       throw await explained(esbuild, failure, workingDir);
     });
-  const code = result.outputFiles.find((file) => file.path.endsWith(".mjs")).text;
-  const map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith(".map")).text);
-  // esbuild names sources relative to the bundle, which Node would resolve from where the
-  // bundle really is (a symlinked node_modules is elsewhere): named absolutely instead
-  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(outFile), source)).href);
-  await writeFile(outFile, `${code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`);
+  await writeFile(outFile, withInlineSourceMap(result.outputFiles, outFile));
   return { read, outside: [...outside] };
 }

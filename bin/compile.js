@@ -9,6 +9,19 @@ import { createRequire, isBuiltin } from "node:module";
 import { dirname, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
+/**
+ * The module a build made at `path` (`write: false`, `sourcemap: "external"`), its map inline
+ * and naming its sources by absolute URL: relative to the build, Node would look for them
+ * from where it found the module (through a symlinked node_modules, elsewhere). Stack
+ * traces and task locations then name the TypeScript's own lines.
+ */
+export function withInlineSourceMap(outputFiles, path) {
+  const text = (file) => outputFiles.find((output) => output.path === file).text;
+  const map = JSON.parse(text(`${path}.map`));
+  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(path), source)).href);
+  return `${text(path)}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`;
+}
+
 /** Where the compiler's output runs: the Node version package.json's `engines` asks for. */
 const TARGET = "node20";
 
