@@ -13,7 +13,7 @@
  */
 import { play, playbook, task, type HostContext } from "../engine";
 import { assert, command, etcdctl, systemd } from "../modules";
-import { clusterFacts } from "../roles/shared/cluster-facts";
+import { addressOf, clusterFacts } from "../roles/shared/cluster-facts";
 import { settings } from "../roles/shared/settings";
 
 const target = (h: HostContext) => {
@@ -25,7 +25,7 @@ const isTarget = (h: HostContext) => h.host === target(h);
 const inGroup = (h: HostContext, group: string) => (h.groups[group] ?? []).includes(target(h));
 const kubectlOn = (h: HostContext, ...words: string[]) => ["kubectl", `--kubeconfig=${settings(h).pki_dir}/admin.kubeconfig`, ...words];
 /** the Node's name in the API: kubelet registers with --hostname-override=node_ip */
-const nodeName = (h: HostContext) => String((h.vars.hostvars as Record<string, Record<string, unknown>>)[target(h)]?.node_ip ?? (h.vars.hostvars as Record<string, Record<string, unknown>>)[target(h)]?.ansible_host ?? target(h));
+const nodeName = (h: HostContext) => addressOf(h, target(h));
 const api = (h: HostContext) => settings(h).kube_api_tasks;
 
 const subnetEnv = task("flannel's lease of this node", command({ argv: ["cat", "/run/flannel/subnet.env"] }), {
