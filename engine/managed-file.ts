@@ -65,6 +65,8 @@ export interface WantedFile extends Attributes {
   force?: boolean;
   /** create missing parent directories (lineinfile's `create`) instead of failing */
   makeParents?: boolean;
+  /** how a rewrite of the existing file is told (default `update PATH`): bytes that change while what they say does not, say so */
+  rewriteSummary?: (shown: string) => string;
 }
 
 const DIFF_LIMIT = 64 * 1024;
@@ -127,7 +129,7 @@ export function planFileWrite(ctx: ModuleContext, probed: ProbedFile, wanted: Wa
       : stat.type === "link"
         ? `replace symlink ${shown} with a file`
         : rewrite
-          ? [`update ${shown}`, ...attributes].join(", ")
+          ? [wanted.rewriteSummary?.(shown) ?? `update ${shown}`, ...attributes].join(", ")
           : `${shown}: ${attributes.join(", ")}`;
 
   let diff: FileDiff[] | undefined;

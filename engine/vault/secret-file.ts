@@ -53,12 +53,9 @@ export function planSecretFileWrite(ctx: ModuleContext, file: RevealedFile, want
   const quiet = { ...ctx, diff: false };
   const plaintext = Buffer.isBuffer(wanted.content) ? wanted.content : Buffer.from(wanted.content, "utf8");
   const samePlaintext = file.stat.type === "file" && file.stat.content !== undefined && file.stat.content.equals(plaintext);
-  const shown = displayPath(file.path);
   if (!seal) {
-    const plan = planFileWrite(quiet, file, wanted);
-    return file.sealed && samePlaintext ? { ...plan, summary: plan.summary?.replace(`update ${shown}`, `decrypt ${shown} in place (content unchanged)`) } : plan;
+    return planFileWrite(quiet, file, file.sealed && samePlaintext ? { ...wanted, rewriteSummary: (shown) => `decrypt ${shown} in place (content unchanged)` } : wanted);
   }
   const content = file.sealed && samePlaintext ? file.sealed : Buffer.from(ctx.vault!.vault.seal(plaintext), "latin1");
-  const plan = planFileWrite(quiet, file, { ...wanted, content });
-  return !file.sealed && samePlaintext ? { ...plan, summary: plan.summary?.replace(`update ${shown}`, `encrypt ${shown} in place with the vault (content unchanged)`) } : plan;
+  return planFileWrite(quiet, file, { ...wanted, content, ...(!file.sealed && samePlaintext ? { rewriteSummary: (shown: string) => `encrypt ${shown} in place with the vault (content unchanged)` } : {}) });
 }
