@@ -117,6 +117,8 @@ describe.skipIf(skip)("the report in a browser", () => {
       await page.selectOption("#host-show", "failed");
       expect(await page.locator("details.host:visible .hostname").allInnerTexts()).toEqual(["node42"]);
       await page.click("details.host:visible summary");
+      // the rows are drawn by the toggle event, which the browser fires after the click returns
+      await page.waitForSelector("details.host[open] .tasks .row");
       expect(await page.locator("details.host[open] .tasks .row").count()).toBe(40);
       expect(sixty.requests).toHaveLength(1);
       expect(sixty.errors).toEqual([]);
