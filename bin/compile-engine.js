@@ -22,10 +22,11 @@ import { common, compiledName, explained, isEngineSource, loadEsbuild, specifier
 export const BUNDLED_PACKAGES = ["yaml", "commander"];
 
 /**
- * What the command line loads before it knows what it is asked (`--help` needs no more):
- * these, with all they import, stay modules of their own, out of the core.
+ * What is loaded before the command line knows what it is asked (`--help` needs no more),
+ * and the type check bin/tsplay.js starts before that: these, with all they import, stay
+ * modules of their own, out of the core.
  */
-const FRONT_ROOTS = ["engine/cli.ts"];
+const FRONT_ROOTS = ["engine/cli.ts", "engine/typecheck.ts"];
 
 /** What a playbook run loads at once, and so the core with all they import (dynamic imports and the front aside). */
 const CORE_ROOTS = [

@@ -16,19 +16,26 @@ async function startEngine() {
   try {
     const [{ compiledEngine }, { playbookImporter }] = await Promise.all([import("./compiled-engine.js"), import("./compiled-playbook.js")]);
     const engine = await compiledEngine(root);
+    // tsc, the longest step after an edit, starts before the engine loads beside it
+    const typecheck = await import(pathToFileURL(`${engine}/engine/typecheck.mjs`).href);
+    typecheck.startTypecheckFromArgv(process.argv);
     const { main } = await import(pathToFileURL(`${engine}/engine/cli.mjs`).href);
-    return { main, runtime: { importPlaybook: playbookImporter(root, engine) } };
+    return { main, runtime: { importPlaybook: playbookImporter(root, engine) }, done: typecheck.abandonTypechecks };
   } catch (error) {
     if (!CANNOT_WRITE.has(error?.code)) throw error;
     const { register } = await import("tsx/esm/api");
     register();
-    return { main: (await import("../engine/cli.ts")).main, runtime: {} };
+    return { main: (await import("../engine/cli.ts")).main, runtime: {}, done: () => undefined };
   }
 }
 
 if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
 } else {
-  const { main, runtime } = await startEngine();
-  process.exitCode = await main(process.argv, runtime);
+  const { main, runtime, done } = await startEngine();
+  try {
+    process.exitCode = await main(process.argv, runtime);
+  } finally {
+    done();
+  }
 }

@@ -8,7 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Playbook } from "./dsl";
-import { typecheckPlaybook } from "./typecheck";
+import { typeErrorOf } from "./typecheck";
 import { PlaybookError } from "./run/validate";
 
 /** Imports the playbook at an absolute path and returns its module. */
@@ -43,7 +43,12 @@ export async function loadPlaybook(file: string, options: { typecheck: boolean; 
   // tsc checks while the playbook is compiled and imported: its top-level code only builds
   // tasks, as with --no-typecheck. Nothing runs on a host before the check passed, and when
   // both fail the type error is the one reported, being the more precise.
-  const checked = options.typecheck ? typecheckPlaybook(path).then(() => undefined, (error: unknown) => ({ error })) : undefined;
+  const checked = options.typecheck
+    ? typeErrorOf(path).then(
+        (message) => (message === undefined ? undefined : { error: new PlaybookError(message) }),
+        (error: unknown) => ({ error }),
+      )
+    : undefined;
   let loaded: { default?: unknown } | undefined;
   let loadError: { error: unknown } | undefined;
   try {

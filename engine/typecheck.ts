@@ -2,14 +2,19 @@
  * Type-checks a playbook with the project's own tsc before it runs, so a typed
  * playbook fails before touching a host. A check that passed is remembered with the
  * size and mtime of every file tsc read; an unchanged playbook is not checked again.
+ *
+ * tsc is the longest step of a start after an edit (~0.3 s alone, more beside the engine
+ * loading), so bin/tsplay.js starts it first of all (startTypecheckFromArgv), and the
+ * engine, asking later, gets the same check. This module imports nothing of the engine:
+ * it is loaded before the engine is.
  */
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PlaybookError } from "./run/validate";
 
 const engineRoot = resolve(import.meta.dirname, "..");
 const cacheDir = join(engineRoot, "node_modules", ".cache", "tsplay");
@@ -51,24 +56,68 @@ async function tscCommand(): Promise<string[]> {
   return [process.execPath, join(dir, "bin", "tsc")];
 }
 
+/**
+ * TypeScript 7's tsc is a Go program, whose collector by default runs whenever the heap
+ * doubles: ~15% of a check's CPU here, taken from the engine starting beside it. Five-fold
+ * growth, capped at a quarter of the machine's memory, costs that little (the heap of a
+ * playbook's check is ~75 MB either way). The user's own settings win.
+ */
+const GO_MEMORY = { GOGC: "400", GOMEMLIMIT: `${Math.floor(totalmem() / 4 / 2 ** 20)}MiB` };
+
+/** The tsc processes running: a command that ends before its check did (a bad option) ends them. */
+const running = new Set<ChildProcess>();
+
 function runTsc(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done, fail) => {
     tscCommand().then(([command, ...first]) => {
-      execFile(command!, [...first, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const child = execFile(command!, [...first, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...GO_MEMORY, ...process.env } }, (error, stdout, stderr) => {
+        running.delete(child);
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
       });
+      running.add(child);
     }, fail);
   });
 }
 
-export async function typecheckPlaybook(file: string): Promise<void> {
-  const path = resolve(file);
+/** Ends the checks still running, whose answer nobody waits for any more (tsc survives a torn build-info file). */
+export function abandonTypechecks(): void {
+  for (const child of running) child.kill();
+}
+
+/** Checks started ahead (startTypecheckFromArgv), each taken by the first to ask for its playbook. */
+const startedAhead = new Map<string, Promise<string | undefined>>();
+
+/** The first type error of the playbook at `path` (with how many more), or undefined when it type-checks. */
+export function typeErrorOf(path: string): Promise<string | undefined> {
+  const ahead = startedAhead.get(path);
+  startedAhead.delete(path);
+  return ahead ?? typecheck(path);
+}
+
+/**
+ * Starts checking the playbook of a command line `tsplay PLAYBOOK.ts …` before anything
+ * else loads, and returns that check. Only that plain form counts: another (options first,
+ * `--no-typecheck`, `--help`, a subcommand) starts nothing, and the engine checks once it
+ * has parsed the options.
+ */
+export function startTypecheckFromArgv(argv: string[]): Promise<string | undefined> | undefined {
+  const [playbook, ...rest] = argv.slice(2);
+  if (!playbook || !/\.(c|m)?tsx?$/.test(playbook) || rest.some((arg) => arg === "--no-typecheck" || arg === "-h" || arg === "--help" || arg === "--")) return undefined;
+  if (!statSync(playbook, { throwIfNoEntry: false })?.isFile()) return undefined;
+  const check = typecheck(resolve(playbook));
+  // a failure to even start tsc is the engine's to report when it asks
+  check.catch(() => undefined);
+  startedAhead.set(resolve(playbook), check);
+  return check;
+}
+
+async function typecheck(path: string): Promise<string | undefined> {
   mkdirSync(cacheDir, { recursive: true });
   const key = createHash("sha256").update(path).digest("hex").slice(0, 16);
   const record = join(cacheDir, `typecheck-${key}.json`);
   if (existsSync(record)) {
     const seen = JSON.parse(readFileSync(record, "utf8")) as { files: string[]; stamps: string[] };
-    if (fingerprint(seen.files).join("\n") === seen.stamps.join("\n")) return;
+    if (fingerprint(seen.files).join("\n") === seen.stamps.join("\n")) return undefined;
   }
   const config = join(cacheDir, `tsconfig-${key}.json`);
   writeFileSync(config, JSON.stringify({ extends: nearestTsconfig(path), files: [path], include: [], compilerOptions: { noEmit: true } }));
@@ -79,8 +128,9 @@ export async function typecheckPlaybook(file: string): Promise<void> {
   if (code !== 0 || errors.length) {
     const first = (errors[0] ?? lines.find((l) => l.trim()) ?? `tsc exited with ${code}`).replace(/^(.*?)\((\d+),(\d+)\)/, "$1:$2:$3");
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more; run tsc --noEmit to see all)` : "";
-    throw new PlaybookError(`type error: ${first}${more}`);
+    return `type error: ${first}${more}`;
   }
   const files = lines.filter((l) => l.startsWith("/") && !l.includes("/node_modules/"));
   writeFileSync(record, JSON.stringify({ files, stamps: fingerprint(files) }));
+  return undefined;
 }

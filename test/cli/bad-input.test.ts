@@ -36,6 +36,14 @@ describe("bad input: a one-line error, exit 1 or 5, nothing touched", () => {
     expectCleanError(tsplay([file, "-i", "localhost"]), 1, /types\.ts:4:\d+: error TS2322/);
   });
 
+  it("a type error stops the run whether the check started ahead (playbook first) or with the options", () => {
+    const file = write("types-order.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", file({ path: 42 }))] }),\n]);\n`);
+    expectCleanError(tsplay([file, "-i", "localhost", "--list-tasks"]), 1, /types-order\.ts:4:\d+: error TS2322/);
+    expectCleanError(tsplay(["-i", "localhost", "--list-tasks", file]), 1, /types-order\.ts:4:\d+: error TS2322/);
+    // a bad option ends the command at once: the check started ahead is abandoned, not waited for or reported
+    expectCleanError(tsplay([file, "-i", "localhost", "--no-such-option"]), 5, /unknown option '--no-such-option'/);
+  });
+
   it("an unknown module option names the option (also with --no-typecheck)", () => {
     const file = write("option.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", file({ path: "/tmp/x", sate: "directory" } as any))] }),\n]);\n`);
     expectCleanError(tsplay([file, "-i", "localhost", "--no-typecheck"]), 1, /option\.ts:4: file: unknown option 'sate'/);
