@@ -6,6 +6,9 @@
  * playbook's ~200 tasks ~10 ms of each start; here only the caller's line is mapped. Where
  * something other than Node formats stacks (vitest maps its own transforms that way), the
  * text it makes is read instead.
+ *
+ * The call site is read when the task is made; its source map only when the location is
+ * first asked for: a listing asks for none, and saves parsing the maps (~10 ms a start).
  */
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -26,8 +29,12 @@ function fromText(dslFunction: (...args: never[]) => unknown): string {
   return `${match[1]!.replace(/^file:\/\//, "")}:${match[2]}`;
 }
 
-export function callerSource(dslFunction: (...args: never[]) => unknown): string {
-  if (!nodeFormatsStacks()) return fromText(dslFunction);
+/** The caller's location, `file:line`, read when first called. */
+export function callerSource(dslFunction: (...args: never[]) => unknown): () => string {
+  if (!nodeFormatsStacks()) {
+    const text = fromText(dslFunction);
+    return () => text;
+  }
   const nodeFormatter = stacks.prepareStackTrace;
   const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
@@ -42,9 +49,15 @@ export function callerSource(dslFunction: (...args: never[]) => unknown): string
     Error.stackTraceLimit = limit;
   }
   const file = site?.getFileName();
-  if (!site || !file) return "<unknown>";
+  if (!site || !file) return () => "<unknown>";
   const line = site.getLineNumber() ?? 0;
-  const original = findSourceMap(file)?.findEntry(line - 1, (site.getColumnNumber() ?? 1) - 1) as { originalSource?: string; originalLine?: number } | undefined;
+  const column = site.getColumnNumber() ?? 1;
+  let found: string | undefined;
+  return () => (found ??= mapped(file, line, column));
+}
+
+function mapped(file: string, line: number, column: number): string {
+  const original = findSourceMap(file)?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
   if (original?.originalSource !== undefined && original.originalLine !== undefined) return `${plainPath(original.originalSource)}:${original.originalLine + 1}`;
   return `${plainPath(file)}:${line}`;
 }

@@ -151,13 +151,34 @@ let nextTaskId = 1;
 
 export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> = {}): Task<R> {
   checkOptions("task", name, options);
-  return { kind: "task", id: nextTaskId++, name, call, options, source: callerSource(task) };
+  const source = callerSource(task);
+  return {
+    kind: "task",
+    id: nextTaskId++,
+    name,
+    call,
+    options,
+    get source() {
+      return source();
+    },
+  };
 }
 
 export function handler<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> & { listen?: Topic[] } = {}): Handler<R> {
   checkOptions("handler", name, options);
   const { listen = [], ...rest } = options;
-  return { kind: "handler", id: nextTaskId++, name, call, options: rest, listen, source: callerSource(handler) };
+  const source = callerSource(handler);
+  return {
+    kind: "handler",
+    id: nextTaskId++,
+    name,
+    call,
+    options: rest,
+    listen,
+    get source() {
+      return source();
+    },
+  };
 }
 
 /** A name several handlers can `listen` to; notifying it runs all of them. */
