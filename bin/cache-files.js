@@ -5,13 +5,14 @@
  * processes (a test suite's) may start at once and read what another one writes.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** Every TypeScript source below `folders` of `root` (declarations left out), sorted. */
-export function typescriptSources(root, folders) {
+/** Every TypeScript source below `folders` of `root` (declarations left out), sorted; `beforeReading(folder)` is told of each folder. */
+export function typescriptSources(root, folders, beforeReading = () => undefined) {
   const found = [];
   const walk = (dir) => {
+    beforeReading(dir);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
@@ -21,6 +22,33 @@ export function typescriptSources(root, folders) {
   // an installed package ships no roles/: a folder it lacks has no sources
   for (const folder of folders) if (existsSync(join(root, folder))) walk(join(root, folder));
   return found.sort();
+}
+
+/**
+ * typescriptSources, remembered in `listFile` with the stamps of `root` and of every folder
+ * walked: while none changed, no source came or went (a folder's stamp changes when an entry
+ * is added, removed or renamed), and the list is read rather than the tree walked (~8 ms).
+ */
+export function rememberedSources(root, folders, listFile) {
+  const known = readJsonFile(listFile);
+  if (Array.isArray(known?.sources) && Array.isArray(known.folders) && unchanged(known.folders)) return known.sources;
+  // each folder stamped before it is read: an entry added after the reading changes the stamp
+  const stamps = stampsOf([root]);
+  const sources = typescriptSources(root, folders, (folder) => stamps.push(...stampsOf([folder])));
+  writeFileAtomically(listFile, JSON.stringify({ sources, folders: stamps }));
+  return sources;
+}
+
+/** Do these stamps (`stampsOf`'s lines) still hold? */
+export const unchanged = (stamps) => stampsOf(stamps.map((line) => line.slice(0, line.lastIndexOf(" ")))).join("\n") === stamps.join("\n");
+
+/** A JSON file's value, or undefined for none (or one being written, or not JSON). */
+export function readJsonFile(path) {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file's (or folder's) stamp; a folder's changes when an entry is added, removed or renamed. */

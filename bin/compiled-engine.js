@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from "node:path";
 import { ENGINE_FOLDERS } from "./compile.js";
 import { BUNDLED_PACKAGES, compileEngine, packageJsonOf } from "./compile-engine.js";
-import { digest, stampsOf, typescriptSources, writeFileAtomically } from "./cache-files.js";
+import { digest, readJsonFile, rememberedSources, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
 /** Builds kept for other stamps (a branch switched to and back builds nothing again). */
 const KEEP_BUILDS = 4;
@@ -28,12 +28,12 @@ export const engineCacheOf = (root) => join(root, "node_modules", ".cache", "tsp
  */
 export async function compiledEngine(root) {
   const cache = engineCacheOf(root);
-  const sources = typescriptSources(root, ENGINE_FOLDERS);
+  const sources = rememberedSources(root, ENGINE_FOLDERS, join(cache, "sources.json"));
   // the compiler's own code decides what a build holds, as the sources do
   const compiler = ["compile.js", "compile-engine.js"].map((file) => join(root, "bin", file));
   const record = join(cache, "by-stamps", digest([root, ...stampsOf([...sources, ...compiler])]));
   const known = readRecord(record);
-  if (known && stampsOf(known.packages).join("\n") === known.stamps.join("\n") && existsSync(join(cache, known.build))) return join(cache, known.build);
+  if (known && unchanged(known.stamps) && existsSync(join(cache, known.build))) return join(cache, known.build);
 
   const packages = BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name));
   // read once: the build is compiled from exactly the text its name was made from
@@ -44,18 +44,14 @@ export async function compiledEngine(root) {
     await buildInto(root, sources, contents, cache, build);
     prune(cache, build);
   }
-  writeFileAtomically(record, JSON.stringify({ build, packages, stamps: stampsOf(packages) }));
+  writeFileAtomically(record, JSON.stringify({ build, stamps: stampsOf(packages) }));
   return dir;
 }
 
 /** A record of stamps, or undefined for none (or one this version of tsplay cannot read). */
 function readRecord(path) {
-  try {
-    const record = JSON.parse(readFileSync(path, "utf8"));
-    return typeof record.build === "string" && Array.isArray(record.packages) && Array.isArray(record.stamps) ? record : undefined;
-  } catch {
-    return undefined;
-  }
+  const record = readJsonFile(path);
+  return typeof record?.build === "string" && Array.isArray(record.stamps) ? record : undefined;
 }
 
 /** Builds beside the final folder, then renames: a start never sees half a build, and of two at once one wins. */

@@ -5,36 +5,22 @@
  * an import could now resolve to it counts as a change). An unchanged playbook is imported
  * at once; a changed one is bundled again first (esbuild, ~0.1 s).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundlePlaybook } from "./compile-playbook.js";
-import { digest, stampsOf, writeFileAtomically } from "./cache-files.js";
-
-/** The record's stamps, or undefined for none (or one this version of tsplay cannot read). */
-function recordedStamps(record) {
-  try {
-    const { stamps } = JSON.parse(readFileSync(record, "utf8"));
-    return Array.isArray(stamps) ? stamps : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { digest, readJsonFile, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
 function upToDate(record) {
-  const stamps = recordedStamps(record);
-  return stamps !== undefined && stampsOf(stamps.map((line) => line.slice(0, line.lastIndexOf(" ")))).join("\n") === stamps.join("\n");
+  const stamps = readJsonFile(record)?.stamps;
+  return Array.isArray(stamps) && unchanged(stamps);
 }
 
 /** Bundles made for an engine build that is gone (pruned after edits to the engine) are of no use. */
 function pruneBundles(cache) {
   for (const name of readdirSync(cache).filter((n) => n.endsWith(".json") && !n.includes(".partial-"))) {
-    let engineDir;
-    try {
-      ({ engineDir } = JSON.parse(readFileSync(join(cache, name), "utf8")));
-    } catch {
-      continue; // being written by another start, or not ours to judge
-    }
+    // undefined while another start writes it, or when it is not ours to judge
+    const engineDir = readJsonFile(join(cache, name))?.engineDir;
     if (engineDir && !existsSync(engineDir)) for (const file of [name, name.replace(/\.json$/, ".mjs")]) rmSync(join(cache, file), { force: true });
   }
 }

@@ -55,6 +55,19 @@ describe("an edit to the engine in a checkout", () => {
     expect(builds().sort()).toEqual(before);
   });
 
+  it("a file added to the engine is a source like the others: an edit to it alone shows on the next run", () => {
+    listTasks();
+    // the build remembers which files are sources; a new one, imported by an edited file, must join them
+    const added = join(copy, "engine/run/tag-word.ts");
+    writeFileSync(added, `export const TAG_WORD = "MARKS";\n`);
+    writeFileSync(listing, `import { TAG_WORD } from "./tag-word";\n${original.replaceAll("\\tTAGS: [", "\\t${TAG_WORD}: [")}`);
+    expect(listTasks()).toContain("    first step\tMARKS: []");
+    writeFileSync(added, `export const TAG_WORD = "BADGES";\n`);
+    expect(listTasks()).toContain("    first step\tBADGES: []");
+    writeFileSync(listing, original);
+    expect(listTasks()).toContain("    first step\tTAGS: []");
+  });
+
   it("an edit to a file the playbook imports shows on the next run, which bundles it once", () => {
     expect(listTasks()).toContain("first step");
     writeFileSync(roleFile, readFileSync(roleFile, "utf8").replace("first step", "renamed step"));
