@@ -11,7 +11,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_FOLDERS } from "./compile.js";
-import { BUNDLED_PACKAGES, compileEngine, packageJsonOf } from "./compile-engine.js";
 import { digest, readJsonFile, rememberedSources, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
 /** Builds kept for other stamps (a branch switched to and back builds nothing again). */
@@ -35,13 +34,15 @@ export async function compiledEngine(root) {
   const known = readRecord(record);
   if (known && unchanged(known.stamps) && existsSync(join(cache, known.build))) return join(cache, known.build);
 
+  // the compiler is loaded only to build (or to find a build by content): a start with a build loads none of it
+  const { BUNDLED_PACKAGES, compileEngine, packageJsonOf } = await import("./compile-engine.js");
   const packages = BUNDLED_PACKAGES.map((name) => packageJsonOf(root, name));
   // read once: the build is compiled from exactly the text its name was made from
   const contents = new Map([...sources, ...compiler, ...packages].map((file) => [file, readFileSync(file, "utf8")]));
   const build = digest([root, ...[...contents].flat()]);
   const dir = join(cache, build);
   if (!existsSync(dir)) {
-    await buildInto(root, sources, contents, cache, build);
+    await buildInto((partial) => compileEngine(root, sources, partial, contents), cache, build);
     prune(cache, build);
   }
   writeFileAtomically(record, JSON.stringify({ build, stamps: stampsOf(packages) }));
@@ -54,12 +55,12 @@ function readRecord(path) {
   return typeof record?.build === "string" && Array.isArray(record.stamps) ? record : undefined;
 }
 
-/** Builds beside the final folder, then renames: a start never sees half a build, and of two at once one wins. */
-async function buildInto(root, sources, contents, cache, build) {
+/** `compile(folder)` builds beside the final folder, then it is renamed: a start never sees half a build, and of two at once one wins. */
+async function buildInto(compile, cache, build) {
   const partial = join(cache, `${build}.partial-${process.pid}`);
   mkdirSync(cache, { recursive: true });
   try {
-    await compileEngine(root, sources, partial, contents);
+    await compile(partial);
     renameSync(partial, join(cache, build));
   } catch (error) {
     if (!existsSync(join(cache, build))) throw error;

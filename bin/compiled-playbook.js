@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundlePlaybook } from "./compile-playbook.js";
 import { digest, readJsonFile, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
 function upToDate(record) {
@@ -37,6 +36,8 @@ export function playbookImporter(root, engineDir) {
       mkdirSync(cache, { recursive: true });
       const partial = join(cache, `${name}.partial-${process.pid}.mjs`);
       try {
+        // the bundler is loaded only to bundle: a start with a bundle loads none of it
+        const { bundlePlaybook } = await import("./compile-playbook.js");
         const { read, outside } = await bundlePlaybook({ playbook, root, engineDir, outFile: partial });
         // the bundler's own code decides what a bundle holds, as the playbook's files do
         const compiler = ["compile.js", "compile-playbook.js"].map((file) => join(root, "bin", file));
