@@ -8,6 +8,7 @@
  *   task("dns", kubectl({ src: "kube-dns.yaml", force: true }))  // a controller file, like copy's src
  *   task("settings", kubectl({ apply: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "s" }, data: { a: "1" } } }))
  *   task("csrs", kubectl({ get: ["csr"] }), { register: "csrs" })
+ *   task("cordoned", kubectl({ run: ["cordon", "10.0.0.5"] }))   // any other kubectl command: always a change
  *
  * The kubeconfig is the task's `kubeconfig`, else the host variable `kubectl_kubeconfig`
  * (a role sets it once in its defaults), else kubectl's own default.
@@ -18,7 +19,8 @@
  * own three-way patch is empty. `create` makes the object with `kubectl create ...
  * --dry-run=client` and creates it only when no object of that kind and name exists (it
  * never changes one that does). `approveCsrs` approves the pending CSRs requested by that
- * user. Under --check a server that cannot be reached yet is reported as "would ...".
+ * user. `run` runs any other kubectl command (cordon, drain, delete node) as `command`
+ * would, always a change, with the same kubeconfig (so one the vault keeps works as well). Under --check a server that cannot be reached yet is reported as "would ...".
  * With `force`, an object whose change the server refuses (an immutable field, such as a
  * Service's clusterIP) is deleted and created again (`kubectl apply --force`).
  */
@@ -42,6 +44,8 @@ export interface KubectlArgs {
   approveCsrs?: string;
   /** the words after `kubectl get`: ["csr"], ["clusterrolebinding", "kubelet-bootstrap"] */
   get?: string[];
+  /** the words after `kubectl` of a command run as the task's change: ["drain", "10.0.0.5", "--force"] */
+  run?: string[];
   kubeconfig?: string;
   namespace?: string;
   /** false: --validate=false (a server without an OpenAPI schema) */
@@ -235,8 +239,26 @@ async function planApprove(args: KubectlArgs, run: ReturnType<typeof kubectlRunn
   };
 }
 
+/** A command that changes what it changes: nothing is read first, and a server not reached fails the task. */
+function planRun(words: string[], run: ReturnType<typeof kubectlRunner>): Plan<KubectlResult> {
+  return {
+    changed: true,
+    summary: `kubectl ${words.join(" ")}`,
+    result: {},
+    apply: async () => {
+      try {
+        return { stdout: await run(sh`${words}`, words.join(" ")) };
+      } catch (error) {
+        if (error instanceof Unreachable) throw new ModuleFailure(`kubectl ${words.join(" ")}: the Kubernetes API server could not be reached: ${error.message}`);
+        throw error;
+      }
+    },
+  };
+}
+
 export async function planKubectl(ctx: ModuleContext, args: KubectlArgs): Promise<Plan<KubectlResult>> {
   const run = kubectlRunner(ctx, args);
+  if (args.run !== undefined) return planRun(args.run, run);
   try {
     if (args.get !== undefined) {
       const items = parseGetOutput(await run(sh`get ${args.get} -o json --ignore-not-found`, `get ${args.get.join(" ")}`));
@@ -261,14 +283,16 @@ export const kubectl: ModuleFunction<KubectlArgs, KubectlResult> = defineModule(
     create: { type: "strings", doc: "the words after `kubectl create`; created only when absent" },
     approveCsrs: { type: "string", doc: "approve the pending CSRs this user requested" },
     get: { type: "strings", doc: "the words after `kubectl get`" },
+    run: { type: "strings", doc: "the words after `kubectl` of any other command (cordon, drain, delete node): run, always a change" },
     kubeconfig: { type: "string" },
     namespace: { type: "string" },
     validate: { type: "boolean" },
     force: { type: "boolean", doc: "apply and src: an object whose change the server refuses (an immutable field, a Service's clusterIP) is deleted and created again" },
   },
   check(args) {
-    const given = (["apply", "src", "create", "approveCsrs", "get"] as const).filter((k) => args[k] !== undefined);
-    if (given.length !== 1) return `give exactly one of apply, src, create, approveCsrs, get (got ${given.join(", ") || "none"})`;
+    const given = (["apply", "src", "create", "approveCsrs", "get", "run"] as const).filter((k) => args[k] !== undefined);
+    if (given.length !== 1) return `give exactly one of apply, src, create, approveCsrs, get, run (got ${given.join(", ") || "none"})`;
+    if (args.run?.length === 0) return "run takes the words of a kubectl command";
     if (args.force !== undefined && args.apply === undefined && args.src === undefined) return "force goes with apply or src only";
     if (args.apply !== undefined && [args.apply].flat().some((o) => o === null || typeof o !== "object" || Array.isArray(o) || !(o as Obj).kind || !(o as Obj).metadata?.name)) {
       return "apply takes objects with kind and metadata.name";

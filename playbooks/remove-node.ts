@@ -13,6 +13,7 @@
  */
 import { play, playbook, task, type HostContext } from "../engine";
 import { assert, command, etcdctl, systemd } from "../modules";
+import { adminKubectl } from "../roles/shared/admin-kubectl";
 import { addressOf, clusterFacts } from "../roles/shared/cluster-facts";
 import { settings } from "../roles/shared/settings";
 
@@ -23,7 +24,6 @@ const target = (h: HostContext) => {
 };
 const isTarget = (h: HostContext) => h.host === target(h);
 const inGroup = (h: HostContext, group: string) => (h.groups[group] ?? []).includes(target(h));
-const kubectlOn = (h: HostContext, ...words: string[]) => ["kubectl", `--kubeconfig=${settings(h).pki_dir}/admin.kubeconfig`, ...words];
 /** the Node's name in the API: kubelet registers with --hostname-override=node_ip */
 const nodeName = (h: HostContext) => addressOf(h, target(h));
 const api = (h: HostContext) => settings(h).kube_api_tasks;
@@ -81,8 +81,8 @@ export default playbook([
                 : `refusing to remove ${target(h)}: it is the last master`,
         }),
       ),
-      task("cordoned", command({ argv: (h) => kubectlOn(h, "cordon", nodeName(h)) }), { when: api }),
-      task("drained", command({ argv: (h) => kubectlOn(h, "drain", nodeName(h), "--ignore-daemonsets", "--delete-local-data", "--force", "--timeout=300s") }), { when: api }),
+      task("cordoned", adminKubectl((h) => ["cordon", nodeName(h)]), { when: api }),
+      task("drained", adminKubectl((h) => ["drain", nodeName(h), "--ignore-daemonsets", "--delete-local-data", "--force", "--timeout=300s"]), { when: api }),
     ],
   }),
   play({
@@ -105,6 +105,6 @@ export default playbook([
     name: "the Node object deleted",
     hosts: "localhost",
     gatherFacts: false,
-    tasks: [task("Node deleted", command({ argv: (h) => kubectlOn(h, "delete", "node", nodeName(h), "--ignore-not-found") }), { when: api })],
+    tasks: [task("Node deleted", adminKubectl((h) => ["delete", "node", nodeName(h), "--ignore-not-found"]), { when: api })],
   }),
 ]);

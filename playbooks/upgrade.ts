@@ -21,6 +21,7 @@
  */
 import { flushHandlers, handler, play, playbook, task, type HostContext } from "../engine";
 import { assert, command, copy, systemd, waitFor } from "../modules";
+import { adminKubectl, adminKubectlGet } from "../roles/shared/admin-kubectl";
 import { clusterFacts } from "../roles/shared/cluster-facts";
 import { kubernetesBinarySource } from "../roles/shared/kubernetes-files";
 import { settings } from "../roles/shared/settings";
@@ -59,7 +60,6 @@ const due = (check: ReturnType<typeof installedVersion>) => (h: HostContext) => 
 const masterDue = due(apiserverVersion);
 const nodeDue = due(kubeletVersion);
 const api = (h: HostContext) => settings(h).kube_api_tasks;
-const kubectlOnController = (h: HostContext, ...words: string[]) => ["kubectl", `--kubeconfig=${settings(h).pki_dir}/admin.kubeconfig`, ...words];
 
 const MASTER_SERVICES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
 const NODE_SERVICES = ["flanneld", "kubelet", "kube-proxy"];
@@ -69,13 +69,13 @@ const mastersRunning = running(MASTER_SERVICES);
 const nodeRunning = running(NODE_SERVICES);
 const wasDown = (h: HostContext, check: typeof nodeRunning) => h.result(check)?.changed === true;
 // a node an earlier, failed run cordoned is uncordoned when it is back
-const schedulable = task("cordoned before?", command({ argv: (h) => kubectlOnController(h, "get", "node", String(h.vars.node_ip), "-o", "jsonpath={.spec.unschedulable}") }), {
+const schedulable = task("cordoned before?", adminKubectlGet((h) => ["node", String(h.vars.node_ip)]), {
   delegateTo: "localhost",
   when: api,
   checkMode: false,
-  changedWhen: () => false,
   failedWhen: () => false,
 });
+const cordonedBefore = (h: HostContext) => h.result(schedulable)?.items?.[0]?.spec?.unschedulable === true;
 
 const restartKubelet = handler("restart kubelet", systemd({ name: "kubelet", state: "restarted" }));
 const restartKubeProxy = handler("restart kube-proxy", systemd({ name: "kube-proxy", state: "restarted" }));
@@ -144,8 +144,8 @@ export default playbook([
     tasks: [
       kubeletVersion,
       schedulable,
-      task("cordoned", command({ argv: (h) => kubectlOnController(h, "cordon", String(h.vars.node_ip)) }), { delegateTo: "localhost", when: (h) => api(h) && nodeDue(h) }),
-      task("drained", command({ argv: (h) => kubectlOnController(h, "drain", String(h.vars.node_ip), "--ignore-daemonsets", "--delete-local-data", "--force", "--timeout=300s") }), {
+      task("cordoned", adminKubectl((h) => ["cordon", String(h.vars.node_ip)]), { delegateTo: "localhost", when: (h) => api(h) && nodeDue(h) }),
+      task("drained", adminKubectl((h) => ["drain", String(h.vars.node_ip), "--ignore-daemonsets", "--delete-local-data", "--force", "--timeout=300s"]), {
         delegateTo: "localhost",
         when: (h) => api(h) && nodeDue(h),
       }),
@@ -164,9 +164,9 @@ export default playbook([
         checkMode: false,
         changedWhen: () => false,
       }),
-      task("uncordoned", command({ argv: (h) => kubectlOnController(h, "uncordon", String(h.vars.node_ip)) }), {
+      task("uncordoned", adminKubectl((h) => ["uncordon", String(h.vars.node_ip)]), {
         delegateTo: "localhost",
-        when: (h) => api(h) && (nodeDue(h) || h.result(schedulable)?.stdout.trim() === "true"),
+        when: (h) => api(h) && (nodeDue(h) || cordonedBefore(h)),
       }),
     ],
   }),

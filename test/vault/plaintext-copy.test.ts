@@ -3,7 +3,7 @@
  * of an encrypted PKI folder): it is handed a private decrypted copy for the command's
  * lifetime, never the vault text; elsewhere, or without a vault, the path as it is.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { kubectl } from "../../modules";
@@ -45,6 +45,22 @@ describe("kubectl and a kubeconfig kept in the vault", () => {
     expect(content.join("\n")).toBe(CONFIG);
     expect(existsSync(copy!)).toBe(false);
     expect(vault.secrets.mask(CONFIG)).toBe("(hidden)");
+  });
+
+  it("run (cordon, drain, delete node) gets the decrypted copy too, and runs nothing under --check", async () => {
+    const sealed = join(dir, "run-admin.kubeconfig");
+    writeFileSync(sealed, vault.seal(CONFIG));
+    rmSync(record, { force: true });
+    const call = kubectl({ run: ["cordon", "10.77.0.14"], kubeconfig: sealed });
+    const plan = await call.module.plan(makeContext({ vault: { vault, sealFiles: true } }), call.args);
+    expect(plan).toMatchObject({ changed: true, summary: "kubectl cordon 10.77.0.14" });
+    // planned, not applied (a --check run stops here): kubectl has not run
+    expect(existsSync(record)).toBe(false);
+    await plan.apply?.();
+    const [copy, mode, ...content] = readFileSync(record, "utf8").split("\n");
+    expect(copy).toMatch(/\/tsplay-vault-copy-[^/]+\/run-admin\.kubeconfig$/);
+    expect(mode).toBe("600");
+    expect(content.join("\n")).toBe(CONFIG);
   });
 
   it("a plain kubeconfig, or a task that does not run where the vault keeps files, gets the path itself", async () => {
