@@ -149,36 +149,20 @@ export interface Playbook {
 
 let nextTaskId = 1;
 
+/** `item` with the `source` its maker's caller gives, looked up when first read (a listing reads none). */
+function withSource<T extends object>(item: T, source: () => string): T & { readonly source: string } {
+  return Object.defineProperty(item, "source", { get: source, enumerable: true }) as T & { readonly source: string };
+}
+
 export function task<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> = {}): Task<R> {
   checkOptions("task", name, options);
-  const source = callerSource(task);
-  return {
-    kind: "task",
-    id: nextTaskId++,
-    name,
-    call,
-    options,
-    get source() {
-      return source();
-    },
-  };
+  return withSource({ kind: "task" as const, id: nextTaskId++, name, call, options }, callerSource(task));
 }
 
 export function handler<R extends BaseResult>(name: string, call: ModuleCall<R>, options: TaskOptions<R> & { listen?: Topic[] } = {}): Handler<R> {
   checkOptions("handler", name, options);
   const { listen = [], ...rest } = options;
-  const source = callerSource(handler);
-  return {
-    kind: "handler",
-    id: nextTaskId++,
-    name,
-    call,
-    options: rest,
-    listen,
-    get source() {
-      return source();
-    },
-  };
+  return withSource({ kind: "handler" as const, id: nextTaskId++, name, call, options: rest, listen }, callerSource(handler));
 }
 
 /** A name several handlers can `listen` to; notifying it runs all of them. */

@@ -4,32 +4,23 @@
  * the vault handed kubectl vault text: the first cordon failed. Each such task, its
  * arguments taken as a run would, gets a private decrypted copy.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Playbook, Task } from "../../engine";
 import { Vault } from "../../engine/vault/vault";
 import removeNode from "../../playbooks/remove-node";
 import upgrade from "../../playbooks/upgrade";
 import { makeContext } from "../modules/context";
 import { tempDir } from "../temp-dir";
+import { standInKubectl } from "../vault/stand-in-kubectl";
 
 const dir = tempDir("tsplay-admin-kubectl-");
-const record = join(dir, "seen");
-// a stand-in kubectl: the words it was given, and the content of its kubeconfig
-writeFileSync(join(dir, "kubectl"), `#!/bin/sh\nfor a; do case "$a" in --kubeconfig=*) f="\${a#--kubeconfig=}";; esac; done\n{ echo "$*"; cat "$f"; } > ${record}\necho '{"items": []}'\n`, { mode: 0o755 });
+const kubectlSaw = standInKubectl(dir);
 const vault = new Vault([{ label: "default", password: Buffer.from("pw") }]);
 const CONFIG = "apiVersion: v1\nkind: Config\n";
 writeFileSync(join(dir, "admin.kubeconfig"), vault.seal(CONFIG));
 
-let path: string | undefined;
-beforeEach(() => {
-  path = process.env.PATH;
-  process.env.PATH = `${dir}:${path}`;
-});
-afterEach(() => {
-  process.env.PATH = path;
-});
 
 const tasksOf = (book: Playbook): Task[] => book.plays.flatMap((p) => [...p.preTasks, ...p.tasks, ...p.postTasks]).filter((t): t is Task => t.kind === "task");
 const KUBECTL_TASKS: [string, Playbook, string[]][] = [
@@ -49,9 +40,9 @@ describe("the day-2 playbooks' kubectl and a PKI folder kept in the vault", () =
         const args = Object.fromEntries(Object.entries(task!.call.args as Record<string, unknown>).map(([k, v]) => [k, typeof v === "function" ? v(h) : v]));
         const plan = await task!.call.module.plan(ctx, args);
         await plan.apply?.();
-        const [words, ...content] = readFileSync(record, "utf8").split("\n");
+        const { words, content } = kubectlSaw();
         expect(words, name).toContain("10.77.0.14");
-        expect(content.join("\n"), name).toBe(CONFIG);
+        expect(content, name).toBe(CONFIG);
       }
     });
   }
