@@ -30,6 +30,8 @@ export interface CliRun {
   report?: ReportFile;
   /** text output other than a playbook's (the ad-hoc command's Ansible-like lines) */
   textOutput?: (events: RunEventBus, write: (line: string) => void, verbose: number) => void;
+  /** the playbook's type check, still running: no task starts before it passed */
+  typeChecked?: Promise<void>;
 }
 
 /**
@@ -50,7 +52,7 @@ function onCtrlC(events: RunEventBus, beforeExit: () => void): AbortSignal {
   return controller.signal;
 }
 
-export async function runFromCli({ playbook, inventory, settings, opts, write, report, textOutput }: CliRun): Promise<number> {
+export async function runFromCli({ playbook, inventory, settings, opts, write, report, textOutput, typeChecked }: CliRun): Promise<number> {
   const events = new RunEventBus();
   // the runner emits into `events`; every output, the report included, reads them masked
   const visible = maskedEvents(events, settings.vault.secrets);
@@ -72,7 +74,7 @@ export async function runFromCli({ playbook, inventory, settings, opts, write, r
       // ending at once was asked for: a report that cannot be written is not worth waiting on
     }
   });
-  const outcome = await runPlaybook({ playbook, inventory, settings, events, connect, interrupt });
+  const outcome = await runPlaybook({ playbook, inventory, settings, events, connect, interrupt, typeChecked });
   await terminal?.settled();
   return outcome.exitCode;
 }
