@@ -83,7 +83,7 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
   const file = cli.args[0]!;
   const listing = opts.listHosts || opts.listTasks || opts.listTags;
   // loaded once the options parsed (`--help` and a bad option need none of it); a listing needs neither the runner nor the outputs
-  const [{ loadExtraVars }, { loadInventory }, { loadPlaybookWhileChecking }, { defaultSettings }, { outputWriter }] = await Promise.all([
+  const [{ loadExtraVars }, { loadInventory }, { loadPlaybook }, { defaultSettings }, { outputWriter }] = await Promise.all([
     import("./extra-vars"),
     import("./inventory"),
     import("./load-playbook"),
@@ -107,9 +107,9 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
   let vault: Vault | undefined;
   try {
     vault = await vaultFromOptions(opts);
-    const [inventory, { playbook, typeChecked }] = await Promise.all([
+    const [inventory, playbook] = await Promise.all([
       loadInventory(sources, { vault }),
-      loadPlaybookWhileChecking(file, { typecheck: opts.typecheck, importPlaybook: runtime.importPlaybook }),
+      loadPlaybook(file, { typecheck: opts.typecheck, importPlaybook: runtime.importPlaybook }),
     ]);
     const settings = defaultSettings({
       check: opts.check,
@@ -126,7 +126,6 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
       vault,
     });
     if (listing) {
-      await typeChecked;
       const { listHosts, listTags, listTasks } = await import("./run/listing");
       const lines = opts.listHosts ? listHosts(playbook, inventory, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
       lines.forEach((line) => write(line));
@@ -134,8 +133,7 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
     }
     if (opts.askBecomePass) settings.becomePassword = await (await import("./read-secret")).readSecret("BECOME password: ");
     const { finishCommand, runFromCli } = await import("./cli/run-from-cli");
-    // the run connects to its hosts while the type check ends, and runs no task before it passed
-    const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report, typeChecked });
+    const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
     return finishCommand(report, exitCode);
   } catch (error) {
     await printError(error, vault?.secrets);

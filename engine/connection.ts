@@ -46,9 +46,6 @@ export abstract class Connection {
 
   abstract run(command: Shell, options?: RunOptions): Promise<RunResult>;
 
-  /** Connects ahead of the first command (a transport that has nothing to open does nothing); never rejects: the first command reports a failure. */
-  async connect(): Promise<void> {}
-
   async close(): Promise<void> {}
 
   /** Writes `data` to `path` atomically: temp file beside it, owner and mode set, then rename. */

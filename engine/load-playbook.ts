@@ -35,52 +35,36 @@ function describeLoadError(file: string, path: string, error: unknown): string {
   return `${file}${line ? `:${line}` : ""}: ${message}`;
 }
 
-/** The playbook, type-checked (the check runs while it is compiled and imported). */
-export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
-  const { playbook, typeChecked } = await loadPlaybookWhileChecking(file, options);
-  await typeChecked;
-  return playbook;
-}
-
-interface LoadOptions {
-  typecheck: boolean;
-  importPlaybook?: PlaybookImporter;
-}
-
-/**
- * The playbook as soon as it is imported, its type check still running: `typeChecked`
- * rejects with the type error. A run connects to its hosts meanwhile and starts no task
- * before the check passed. When the import fails too, the type error is the one thrown,
- * being the more precise.
- */
-export async function loadPlaybookWhileChecking(file: string, options: LoadOptions): Promise<{ playbook: Playbook; typeChecked: Promise<void> }> {
+export async function loadPlaybook(file: string, options: { typecheck: boolean; importPlaybook?: PlaybookImporter }): Promise<Playbook> {
   const path = resolve(file);
   if (!existsSync(path)) throw new PlaybookError(`playbook not found: ${file}`);
   if (!statSync(path).isFile()) throw new PlaybookError(`${file} is not a file: a playbook is a TypeScript file (.ts)`);
   if (!/\.(c|m)?tsx?$/.test(path)) throw new PlaybookError(`${file}: a playbook is a TypeScript file (.ts)`);
   // tsc checks while the playbook is compiled and imported: its top-level code only builds
-  // tasks, as with --no-typecheck
-  const typeChecked: Promise<void> = options.typecheck
-    ? typeErrorOf(path).then((message) => {
-        if (message !== undefined) throw new PlaybookError(message);
-      })
-    : Promise.resolve();
-  // whoever takes the playbook awaits it; until then it is no unhandled rejection
-  typeChecked.catch(() => undefined);
-  let loaded: { default?: unknown };
+  // tasks, as with --no-typecheck. Nothing runs on a host before the check passed, and when
+  // both fail the type error is the one reported, being the more precise.
+  const checked = options.typecheck
+    ? typeErrorOf(path).then(
+        (message) => (message === undefined ? undefined : { error: new PlaybookError(message) }),
+        (error: unknown) => ({ error }),
+      )
+    : undefined;
+  let loaded: { default?: unknown } | undefined;
+  let loadError: { error: unknown } | undefined;
   try {
     loaded = await (options.importPlaybook ?? importAsIs)(path);
   } catch (error) {
-    await typeChecked;
-    if (error instanceof PlaybookError) throw error;
-    const wrapped = new PlaybookError(describeLoadError(file, path, error));
-    wrapped.cause = error;
+    loadError = { error };
+  }
+  const typeError = await checked;
+  if (typeError) throw typeError.error;
+  if (loadError) {
+    if (loadError.error instanceof PlaybookError) throw loadError.error;
+    const wrapped = new PlaybookError(describeLoadError(file, path, loadError.error));
+    wrapped.cause = loadError.error;
     throw wrapped;
   }
-  const playbook = loaded.default as Playbook | undefined;
-  if (playbook?.kind !== "playbook") {
-    await typeChecked;
-    throw new PlaybookError(`${file}: must \`export default playbook([...])\``);
-  }
-  return { playbook, typeChecked };
+  const playbook = loaded?.default as Playbook | undefined;
+  if (playbook?.kind !== "playbook") throw new PlaybookError(`${file}: must \`export default playbook([...])\``);
+  return playbook;
 }

@@ -30,8 +30,6 @@ export interface CliRun {
   report?: ReportFile;
   /** text output other than a playbook's (the ad-hoc command's Ansible-like lines) */
   textOutput?: (events: RunEventBus, write: (line: string) => void, verbose: number) => void;
-  /** the playbook's type check, still running: no task starts before it passed */
-  typeChecked?: Promise<void>;
 }
 
 /**
@@ -52,7 +50,7 @@ function onCtrlC(events: RunEventBus, beforeExit: () => void): AbortSignal {
   return controller.signal;
 }
 
-export async function runFromCli({ playbook, inventory, settings, opts, write, report, textOutput, typeChecked }: CliRun): Promise<number> {
+export async function runFromCli({ playbook, inventory, settings, opts, write, report, textOutput }: CliRun): Promise<number> {
   const events = new RunEventBus();
   // the runner emits into `events`; every output, the report included, reads them masked
   const visible = maskedEvents(events, settings.vault.secrets);
@@ -74,7 +72,7 @@ export async function runFromCli({ playbook, inventory, settings, opts, write, r
       // ending at once was asked for: a report that cannot be written is not worth waiting on
     }
   });
-  const outcome = await runPlaybook({ playbook, inventory, settings, events, connect, interrupt, typeChecked });
+  const outcome = await runPlaybook({ playbook, inventory, settings, events, connect, interrupt });
   await terminal?.settled();
   return outcome.exitCode;
 }

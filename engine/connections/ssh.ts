@@ -112,10 +112,6 @@ export class SshConnection extends Connection {
     }
   }
 
-  async connect(): Promise<void> {
-    await this.liveSession().ready.catch(() => undefined);
-  }
-
   async close(): Promise<void> {
     if (TRACE) process.stderr.write(`tsplay-trace ${this.host} total shell=${this.counts.shell} exec=${this.counts.exec}\n`);
     const session = this.session;

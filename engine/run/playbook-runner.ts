@@ -27,51 +27,16 @@ export interface RunInputs {
   connect: ConnectionFactory;
   /** Ctrl-C: no task or host starts after it; the run ends with the recap so far and exit 130 */
   interrupt?: AbortSignal;
-  /** the playbook's type check, still running: the first play's hosts are connected meanwhile, and a type error ends the run before any task */
-  typeChecked?: Promise<void>;
 }
 
-/**
- * Opens the connections of the run's hosts (as many as run at once, in the order the plays
- * name them) while the type check ends, then waits for it. Connecting changes nothing on a
- * host; a connection that fails here fails again, as it would have, at the host's first task.
- */
-async function connectWhileChecking(typeChecked: Promise<void>, { playbook, inventory, settings }: RunInputs, limit: Set<string> | undefined, connections: ConnectionPool): Promise<void> {
-  const names = new Set<string>();
-  for (const play of playbook.plays) {
-    try {
-      for (const name of inventory.select(play.hosts)) if (!limit || limit.has(name)) names.add(name);
-    } catch {
-      // the play itself says what is wrong with its hosts, once the check has passed
-    }
-  }
-  for (const name of [...names].slice(0, settings.forks)) {
-    try {
-      void connections.get(name).connect();
-    } catch {
-      // the host's first task says why it has no connection
-    }
-  }
-  await typeChecked;
-}
-
-export async function runPlaybook(inputs: RunInputs): Promise<RunOutcome> {
-  const { playbook, inventory, settings, events, connect, interrupt, typeChecked } = inputs;
-  let limit: Set<string> | undefined;
-  try {
-    validatePlaybook(playbook, settings.startAtTask);
-    limit = limitedHosts(inventory, settings.limit);
-  } catch (error) {
-    // a type error, when there is one, is the more precise
-    await typeChecked;
-    throw error;
-  }
+export async function runPlaybook({ playbook, inventory, settings, events, connect, interrupt }: RunInputs): Promise<RunOutcome> {
+  validatePlaybook(playbook, settings.startAtTask);
+  const limit = limitedHosts(inventory, settings.limit);
   const states = new Map<string, HostState>();
   const connections = new ConnectionPool(inventory, connect);
   const controllerFiles = new ControllerFiles(settings.vault);
   let started = !settings.startAtTask;
   try {
-    if (typeChecked) await connectWhileChecking(typeChecked, inputs, limit, connections);
     for (const play of playbook.plays) {
       if (interrupt?.aborted) break;
       const names = inventory.select(play.hosts).filter((name) => !limit || limit.has(name));
