@@ -33,9 +33,7 @@ export class ControllerFiles {
   read(path: string): Buffer | undefined {
     const bytes = this.predicted.get(resolve(path)) ?? (existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined);
     if (bytes === undefined || !isVaultText(bytes)) return bytes;
-    const plaintext = this.vault.open(bytes, path);
-    this.vault.secrets.add(plaintext.toString("utf8"));
-    return plaintext;
+    return this.vault.reveal(bytes, path);
   }
 
   /** "file", "directory" or undefined, as the run sees it. */

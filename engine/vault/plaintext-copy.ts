@@ -17,8 +17,7 @@ export async function withPlaintextCopy<T>(ctx: ModuleContext, path: string | un
   if (path === undefined || !ctx.vault?.sealFiles || !existsSync(path) || !statSync(path).isFile()) return use(path);
   const bytes = readFileSync(path);
   if (!isVaultText(bytes)) return use(path);
-  const plaintext = ctx.vault.vault.open(bytes, path);
-  ctx.vault.vault.secrets.add(plaintext.toString("utf8"));
+  const plaintext = ctx.vault.vault.reveal(bytes, path);
   const dir = mkdtempSync(join(tmpdir(), "tsplay-vault-copy-"));
   const copy = join(dir, basename(path));
   try {

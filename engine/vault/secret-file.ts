@@ -32,8 +32,7 @@ export function revealFile(ctx: ModuleContext, file: ProbedFile): RevealedFile {
   const content = file.stat.type === "file" ? file.stat.content : undefined;
   if (content === undefined || !isVaultText(content)) return file;
   const vault = ctx.vault?.vault ?? Vault.none();
-  const plaintext = vault.open(content, displayPath(file.path));
-  vault.secrets.add(plaintext.toString("utf8"));
+  const plaintext = vault.reveal(content, displayPath(file.path));
   return { ...file, stat: { ...file.stat, content: plaintext }, sealed: content };
 }
 

@@ -79,6 +79,13 @@ export class Vault {
     return this.openWithLabel(text, where).plaintext;
   }
 
+  /** As open, the plaintext also recorded as a secret: every output masks it from then on. */
+  reveal(text: string | Buffer, where?: string): Buffer {
+    const plaintext = this.open(text, where);
+    this.secrets.add(plaintext.toString("utf8"));
+    return plaintext;
+  }
+
   /** As open, and the password that opened it (edit seals its change with it). */
   openWithLabel(text: string | Buffer, where?: string): { plaintext: Buffer; used: VaultPassword; header: string | undefined } {
     const vaultText = typeof text === "string" ? text : text.toString("latin1");

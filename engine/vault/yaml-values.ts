@@ -34,9 +34,7 @@ export function openVaultValues(doc: Document, file: string, lines: LineCounter,
     const line = node.range ? lines.linePos(node.range[0]).line : undefined;
     if (!isScalar(node) || typeof node.value !== "string") throw new InventoryError("a !vault value must be the text ansible-vault encrypt_string prints", { file, line });
     try {
-      const plaintext = vault.open(node.value).toString("utf8");
-      vault.secrets.add(plaintext);
-      node.value = plaintext;
+      node.value = vault.reveal(node.value).toString("utf8");
       node.tag = undefined;
     } catch (error) {
       if (error instanceof VaultError) throw new InventoryError(`!vault value: ${error.reason}`, { file, line });
