@@ -6,28 +6,15 @@
  *
  *   await withPlaintextCopy(ctx, "/root/ssl/admin.kubeconfig", (path) => ctx.conn.run(sh`kubectl --kubeconfig=${path} get nodes`));
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { ModuleContext } from "../module";
 import { isVaultText } from "./envelope";
+import { withPrivateFile } from "./private-file";
 
 export async function withPlaintextCopy<T>(ctx: ModuleContext, path: string | undefined, use: (path: string | undefined) => Promise<T>): Promise<T> {
   // sealFiles: the task runs on the controller, where the vault keeps its files, and the run has the password
   if (path === undefined || !ctx.vault?.sealFiles || !existsSync(path) || !statSync(path).isFile()) return use(path);
   const bytes = readFileSync(path);
   if (!isVaultText(bytes)) return use(path);
-  const plaintext = ctx.vault.vault.reveal(bytes, path);
-  const dir = mkdtempSync(join(tmpdir(), "tsplay-vault-copy-"));
-  const copy = join(dir, basename(path));
-  try {
-    writeFileSync(copy, plaintext, { mode: 0o600, flag: "wx" });
-    return await use(copy);
-  } finally {
-    try {
-      writeFileSync(copy, Buffer.alloc(plaintext.length));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  return withPrivateFile("tsplay-vault-copy-", path, ctx.vault.vault.reveal(bytes, path), use);
 }

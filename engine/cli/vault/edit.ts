@@ -9,10 +9,9 @@
  *   await editVaultFile("group_vars/all/vault.yml", vault);
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { shlexSplit } from "../../inventory/shlex";
+import { withPrivateFile } from "../../vault/private-file";
 import { sealText, VaultError, type Vault } from "../../vault/vault";
 import { readInput, writeOutput } from "./files";
 
@@ -43,21 +42,11 @@ function runEditor(file: string): Promise<void> {
 
 /** The edited plaintext, or undefined when it is what the file held. */
 async function editPlaintext(name: string, plaintext: Buffer): Promise<Buffer | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), "tsplay-vault-edit-"));
-  const file = join(dir, basename(name));
-  try {
-    writeFileSync(file, plaintext, { mode: 0o600, flag: "wx" });
+  return withPrivateFile("tsplay-vault-edit-", name, plaintext, async (file) => {
     await runEditor(file);
     const edited = readFileSync(file);
     return edited.equals(plaintext) ? undefined : edited;
-  } finally {
-    // overwritten first: removing a name leaves the bytes on a disk that is not a tmpfs
-    try {
-      if (existsSync(file)) writeFileSync(file, Buffer.alloc(statSync(file).size));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  });
 }
 
 /** Returns whether the file was changed. */
