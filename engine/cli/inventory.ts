@@ -18,6 +18,7 @@ import { sortedJson } from "../sorted-json";
 import { maskVaultValues } from "../secret-vars";
 import type { VaultOptionValues } from "../vault/password-sources";
 import type { Vault } from "../vault/vault";
+import { collect } from "./option-parsers";
 import { outputWriter } from "./output-writer";
 import { addVaultOptions, vaultFromOptions } from "./vault-options";
 import { printError } from "./run-from-cli";
@@ -32,7 +33,6 @@ interface InventoryOptions extends VaultOptionValues {
   verbose: number;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function program(): Command {
   return addVaultOptions(new Command("tsplay inventory"), { encrypting: false })

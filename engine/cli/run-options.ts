@@ -7,11 +7,9 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { VaultOptionValues } from "../vault/password-sources";
+import { collect, increase } from "./option-parsers";
 import { addVaultOptions, describeVaultOptions } from "./vault-options";
 
-export const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const increase = (_: string, previous: number) => previous + 1;
 
 /** The shared options' values, as commander gives them. */
 export interface RunOptionValues extends VaultOptionValues {

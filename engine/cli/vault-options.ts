@@ -8,8 +8,8 @@
 import type { Command } from "commander";
 import { passwordSources, readPasswords, type VaultOptionValues } from "../vault/password-sources";
 import { Vault } from "../vault/vault";
+import { collect } from "./option-parsers";
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addVaultOptions(command: Command, { encrypting = true }: { encrypting?: boolean } = {}): Command {
   command

@@ -13,6 +13,7 @@
  */
 import { realpathSync } from "node:fs";
 import { Command } from "commander";
+import { increase } from "./option-parsers";
 import { parseSubcommandAsync } from "./subcommand";
 import { EXIT } from "../run/playbook-runner";
 import { isVaultText } from "../vault/envelope";
@@ -30,7 +31,6 @@ interface VaultCommandOptions extends VaultOptionValues {
   verbose: number;
 }
 
-const increase = (_: string, previous: number) => previous + 1;
 const shownName = (file: string) => (file === STDIO ? "stdin" : file);
 // a symlink stays one: its target is what is encrypted or decrypted, as ansible-vault does
 const target = (file: string) => (file === STDIO ? file : realpathSync(file));
