@@ -31,11 +31,15 @@ export function typescriptSources(root, folders, beforeReading = () => undefined
  */
 export function rememberedSources(root, folders, listFile) {
   const known = readJsonFile(listFile);
-  if (Array.isArray(known?.sources) && Array.isArray(known.folders) && unchanged(known.folders)) return known.sources;
+  if (Array.isArray(known?.sources) && known.roots?.join("\n") === folders.join("\n") && Array.isArray(known.stamps) && unchanged(known.stamps)) return known.sources;
   // each folder stamped before it is read: an entry added after the reading changes the stamp
+  const walked = Date.now();
   const stamps = stampsOf([root]);
   const sources = typescriptSources(root, folders, (folder) => stamps.push(...stampsOf([folder])));
-  writeFileAtomically(listFile, JSON.stringify({ sources, folders: stamps }));
+  // unless a folder changed just before: a file time comes from a coarser clock, and an entry
+  // added within the same tick would leave its folder's stamp as it was (then the next start walks again)
+  const settled = [root, ...stamps.slice(1).map((line) => line.slice(0, line.lastIndexOf(" ")))].every((dir) => statSync(dir).mtimeMs < walked - 20);
+  if (settled) writeFileAtomically(listFile, JSON.stringify({ roots: folders, sources, stamps }));
   return sources;
 }
 

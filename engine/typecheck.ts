@@ -10,7 +10,7 @@
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -58,18 +58,21 @@ async function tscCommand(): Promise<string[]> {
 
 /**
  * TypeScript 7's tsc is a Go program, whose collector by default runs whenever the heap
- * doubles: ~15% of a check's CPU here, taken from the engine starting beside it. Five-fold
- * growth, capped at a quarter of the machine's memory, costs that little (the heap of a
- * playbook's check is ~75 MB either way). The user's own settings win.
+ * doubles: ~15% of a check's CPU here, taken from the engine starting beside it. It runs at
+ * five-fold growth instead, capped at a quarter of the memory the process may use (a
+ * container's limit, else the machine's). The cluster playbook's check peaked at 74-75 MB
+ * with the default, with this and with no collector at all. The user's own settings win.
  */
-const GO_MEMORY = { GOGC: "400", GOMEMLIMIT: `${Math.floor(totalmem() / 4 / 2 ** 20)}MiB` };
+const GO_MEMORY = { GOGC: "400", GOMEMLIMIT: `${Math.floor((process.constrainedMemory?.() || totalmem()) / 4 / 2 ** 20)}MiB` };
 
 /** The tsc processes running: a command that ends before its check did (a bad option) ends them. */
 const running = new Set<ChildProcess>();
+let abandoned = false;
 
 function runTsc(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done, fail) => {
     tscCommand().then(([command, ...first]) => {
+      if (abandoned) return fail(new Error("the type check was abandoned: the command ended first"));
       const child = execFile(command!, [...first, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...GO_MEMORY, ...process.env } }, (error, stdout, stderr) => {
         running.delete(child);
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
@@ -81,6 +84,7 @@ function runTsc(args: string[]): Promise<{ code: number; out: string }> {
 
 /** Ends the checks still running, whose answer nobody waits for any more (tsc survives a torn build-info file). */
 export function abandonTypechecks(): void {
+  abandoned = true;
   for (const child of running) child.kill();
 }
 
@@ -115,12 +119,11 @@ async function typecheck(path: string): Promise<string | undefined> {
   mkdirSync(cacheDir, { recursive: true });
   const key = createHash("sha256").update(path).digest("hex").slice(0, 16);
   const record = join(cacheDir, `typecheck-${key}.json`);
-  if (existsSync(record)) {
-    const seen = JSON.parse(readFileSync(record, "utf8")) as { files: string[]; stamps: string[] };
-    if (fingerprint(seen.files).join("\n") === seen.stamps.join("\n")) return undefined;
-  }
+  const seen = readRecord(record);
+  if (seen && fingerprint(seen.files).join("\n") === seen.stamps.join("\n")) return undefined;
   const config = join(cacheDir, `tsconfig-${key}.json`);
-  writeFileSync(config, JSON.stringify({ extends: nearestTsconfig(path), files: [path], include: [], compilerOptions: { noEmit: true } }));
+  writeWhole(config, JSON.stringify({ extends: nearestTsconfig(path), files: [path], include: [], compilerOptions: { noEmit: true } }));
+  const started = Date.now();
   // incremental: after an edit tsc checks again what the edit can change, not every file (~0.4 s → ~0.15 s)
   const { code, out } = await runTsc(["-p", config, "--pretty", "false", "--listFiles", "--incremental", "--tsBuildInfoFile", join(cacheDir, `typecheck-${key}.tsbuildinfo`)]);
   const lines = out.split("\n");
@@ -131,6 +134,26 @@ async function typecheck(path: string): Promise<string | undefined> {
     return `type error: ${first}${more}`;
   }
   const files = lines.filter((l) => l.startsWith("/") && !l.includes("/node_modules/"));
-  writeFileSync(record, JSON.stringify({ files, stamps: fingerprint(files) }));
+  // a file saved while tsc ran may not be what it checked: no record, the next run checks again
+  // (file times come from a coarser clock than Date.now(): a few ms of slack)
+  const savedSince = files.some((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) >= started - 20);
+  if (!savedSince) writeWhole(record, JSON.stringify({ files, stamps: fingerprint(files) }));
   return undefined;
+}
+
+/** A record of a check that passed, or undefined for none (or one being written by another start). */
+function readRecord(path: string): { files: string[]; stamps: string[] } | undefined {
+  try {
+    const record = JSON.parse(readFileSync(path, "utf8")) as { files?: unknown; stamps?: unknown };
+    return Array.isArray(record.files) && Array.isArray(record.stamps) ? (record as { files: string[]; stamps: string[] }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written beside, then renamed: another start reads the old file or the new one, never half of one. */
+function writeWhole(path: string, text: string): void {
+  const partial = `${path}.partial-${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, path);
 }

@@ -20,7 +20,9 @@
  * --dry-run=client` and creates it only when no object of that kind and name exists (it
  * never changes one that does). `approveCsrs` approves the pending CSRs requested by that
  * user. `run` runs any other kubectl command (cordon, drain, delete node) as `command`
- * would, always a change, with the same kubeconfig (so one the vault keeps works as well). Under --check a server that cannot be reached yet is reported as "would ...".
+ * would, always a change, with the same kubeconfig (so one the vault keeps works as well;
+ * a command that writes its kubeconfig would write that copy, so leave those to `command`).
+ * Under --check a server that cannot be reached yet is reported as "would ...".
  * With `force`, an object whose change the server refuses (an immutable field, such as a
  * Service's clusterIP) is deleted and created again (`kubectl apply --force`).
  */
@@ -239,17 +241,18 @@ async function planApprove(args: KubectlArgs, run: ReturnType<typeof kubectlRunn
   };
 }
 
-/** A command that changes what it changes: nothing is read first, and a server not reached fails the task. */
+/** A command that changes what it changes, as `command` would: nothing is read first; kubectl's own words when it fails. */
 function planRun(words: string[], run: ReturnType<typeof kubectlRunner>): Plan<KubectlResult> {
   return {
     changed: true,
     summary: `kubectl ${words.join(" ")}`,
     result: {},
+    uncertain: "only a real run knows what the command changes",
     apply: async () => {
       try {
         return { stdout: await run(sh`${words}`, words.join(" ")) };
       } catch (error) {
-        if (error instanceof Unreachable) throw new ModuleFailure(`kubectl ${words.join(" ")}: the Kubernetes API server could not be reached: ${error.message}`);
+        if (error instanceof Unreachable) throw new ModuleFailure(`kubectl could not ${words.join(" ")}: ${error.message}`);
         throw error;
       }
     },

@@ -40,7 +40,7 @@ describe("bad input: a one-line error, exit 1 or 5, nothing touched", () => {
     const file = write("types-order.ts", `${header}export default playbook([\n  play({ name: "x", hosts: "all", tasks: [task("t", file({ path: 42 }))] }),\n]);\n`);
     expectCleanError(tsplay([file, "-i", "localhost", "--list-tasks"]), 1, /types-order\.ts:4:\d+: error TS2322/);
     expectCleanError(tsplay(["-i", "localhost", "--list-tasks", file]), 1, /types-order\.ts:4:\d+: error TS2322/);
-    // a bad option ends the command at once: the check started ahead is abandoned, not waited for or reported
+    // a bad option ends the command: the check started ahead is abandoned, its result not reported
     expectCleanError(tsplay([file, "-i", "localhost", "--no-such-option"]), 5, /unknown option '--no-such-option'/);
   });
 

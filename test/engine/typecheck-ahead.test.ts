@@ -15,8 +15,12 @@ describe("the type check started ahead", () => {
   it("answers the engine's first ask; an edit after it is checked again", async () => {
     const path = join(scratch, "ahead.ts");
     writeFileSync(path, playbookWith(42));
-    expect(startTypecheckFromArgv([process.execPath, "tsplay", path, "-i", "localhost"])).toBeDefined();
-    expect(await typeErrorOf(path)).toMatch(/^type error: .*ahead\.ts:4:\d+: error TS2322/);
+    const ahead = startTypecheckFromArgv([process.execPath, "tsplay", path, "-i", "localhost"]);
+    expect(ahead).toBeDefined();
+    const asked = typeErrorOf(path);
+    // the check started ahead, not a second one
+    expect(asked).toBe(ahead);
+    expect(await asked).toMatch(/^type error: .*ahead\.ts:4:\d+: error TS2322/);
     writeFileSync(path, playbookWith("/tmp/fine"));
     expect(await typeErrorOf(path)).toBeUndefined();
   }, 60_000);

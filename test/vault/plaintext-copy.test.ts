@@ -13,7 +13,7 @@ import { tempDir } from "../temp-dir";
 import { standInKubectl } from "./stand-in-kubectl";
 
 const dir = tempDir("tsplay-vault-kubectl-");
-const kubectlSaw = standInKubectl(dir);
+const standIn = standInKubectl(dir);
 const vault = new Vault([{ label: "default", password: Buffer.from("pw") }]);
 const CONFIG = "apiVersion: v1\nkind: Config\nusers: [{name: admin, user: {client-key-data: c2VjcmV0LWtleS1kYXRh}}]\n";
 
@@ -22,7 +22,7 @@ const get = async (kubeconfig: string, sealFiles: boolean) => {
   const call = kubectl({ get: ["nodes"], kubeconfig });
   const plan = await call.module.plan(makeContext({ vault: { vault, sealFiles } }), call.args);
   await plan.apply?.();
-  return kubectlSaw();
+  return standIn.seen();
 };
 
 describe("kubectl and a kubeconfig kept in the vault", () => {
@@ -45,9 +45,9 @@ describe("kubectl and a kubeconfig kept in the vault", () => {
     const plan = await call.module.plan(makeContext({ vault: { vault, sealFiles: true } }), call.args);
     expect(plan).toMatchObject({ changed: true, summary: "kubectl cordon 10.77.0.14" });
     // planned, not applied (a --check run stops here): kubectl has not run
-    expect(kubectlSaw().words).toBe("");
+    expect(standIn.seen().words).toBe("");
     await plan.apply?.();
-    const { words, kubeconfig, mode, content } = kubectlSaw();
+    const { words, kubeconfig, mode, content } = standIn.seen();
     expect(words).toMatch(/ cordon 10\.77\.0\.14$/);
     expect(kubeconfig).toMatch(/\/tsplay-vault-copy-[^/]+\/run-admin\.kubeconfig$/);
     expect(mode).toBe("600");
