@@ -33,7 +33,6 @@ interface InventoryOptions extends VaultOptionValues {
   verbose: number;
 }
 
-
 function program(): Command {
   return addVaultOptions(new Command("tsplay inventory"), { encrypting: false })
     .description("Shows the inventory as tsplay reads it, as Ansible's ansible-inventory does")

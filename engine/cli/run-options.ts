@@ -10,7 +10,6 @@ import type { VaultOptionValues } from "../vault/password-sources";
 import { collect, increase } from "./option-parsers";
 import { addVaultOptions, describeVaultOptions } from "./vault-options";
 
-
 /** The shared options' values, as commander gives them. */
 export interface RunOptionValues extends VaultOptionValues {
   inventory: string[];

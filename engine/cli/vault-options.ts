@@ -10,7 +10,6 @@ import { passwordSources, readPasswords, type VaultOptionValues } from "../vault
 import { Vault } from "../vault/vault";
 import { collect } from "./option-parsers";
 
-
 export function addVaultOptions(command: Command, { encrypting = true }: { encrypting?: boolean } = {}): Command {
   command
     .option("--vault-id <id>", "a vault password: LABEL@FILE, LABEL@prompt, or FILE for the default id (repeatable)", collect, [])

@@ -23,7 +23,8 @@ export interface ModuleOutcome {
   delegatedTo?: string;
 }
 
-function resolveArgs(args: unknown, h: HostContext, vars: Vars): Record<string, unknown> {
+/** A task's module arguments for one host: functions called with its context, templates rendered with its vars. */
+export function resolveArgs(args: unknown, h: HostContext, vars: Vars): Record<string, unknown> {
   const object = typeof args === "function" ? args(h) : args;
   const resolved = Object.fromEntries(
     Object.entries(object as Record<string, unknown>).map(([key, value]) => [key, typeof value === "function" ? value(h) : value]),

@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HostContext, Playbook, Task } from "../../engine";
+import { resolveArgs } from "../../engine/run/run-module";
 import { Vault } from "../../engine/vault/vault";
 import type { KubectlResult } from "../../modules/kubectl";
 import removeNode from "../../playbooks/remove-node";
@@ -22,7 +23,6 @@ const standIn = standInKubectl(dir, { items: [{ kind: "Node", metadata: { name: 
 const vault = new Vault([{ label: "default", password: Buffer.from("pw") }]);
 const CONFIG = "apiVersion: v1\nkind: Config\n";
 writeFileSync(join(dir, "admin.kubeconfig"), vault.seal(CONFIG));
-
 
 const tasksOf = (book: Playbook): Task[] => book.plays.flatMap((p) => [...p.preTasks, ...p.tasks, ...p.postTasks]).filter((t): t is Task => t.kind === "task");
 const KUBECTL_TASKS: [string, Playbook, [string, string][]][] = [
@@ -39,7 +39,7 @@ describe("the day-2 playbooks' kubectl and a PKI folder kept in the vault", () =
         expect(task?.call.module.name, name).toBe("kubectl");
         const ctx = makeContext({ vars, vault: { vault, sealFiles: true } });
         const h = { ...ctx.hostContext, groups: { all: ["h1", "h4"] } };
-        const args = Object.fromEntries(Object.entries(task!.call.args as Record<string, unknown>).map(([k, v]) => [k, typeof v === "function" ? v(h) : v]));
+        const args = resolveArgs(task!.call.args, h, vars);
         standIn.forget();
         const plan = await task!.call.module.plan(ctx, args);
         await plan.apply?.();
