@@ -1,32 +1,41 @@
 /**
  * The engine's TypeScript as JavaScript, for bin/compiled-engine.js. Every source has a
  * module at its own path in the build (engine/dsl.ts → engine/dsl.mjs), so a playbook can
- * import any of them. What a playbook run loads at once (the "core": what the public API,
- * the modules, the inventory and the runner import, ~100 files) is one module, core.mjs,
- * and the core files' own modules only re-export from it: Node loads one file instead of
- * ~100 (a --list-tasks of the cluster playbook: 0.173 → 0.160 s). The command line's front
- * (option parsing: `--help` loads no more) and what is loaded only when used (scaffolding,
- * adhoc, the terminal output, ssh's pieces) stay compiled one by one.
+ * import any of them. What every start loads is bundled, and those files' own modules only
+ * re-export from their bundle: the front (front.cjs: the command line, `--help` loads no
+ * more) and the core (core.cjs: what a playbook run loads at once, with the core roles,
+ * ~130 files). A bundle is CommonJS, run with V8's code cache (bin/code-cache.js) behind an
+ * ES module (front.mjs, core.mjs): Node 20 caches no ES module's compiled code. What is
+ * loaded only when used (scaffolding, adhoc, the terminal output, ssh's pieces) and the type
+ * check bin/tsplay.js starts first stay compiled one by one.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { common, compiledName, explained, isEngineSource, loadEsbuild, specifier, TASK_FOLDERS, tsplayPlugin, withInlineSourceMap } from "./compile.js";
+import { common, compiledName, explained, isEngineSource, loadEsbuild, mapNamingSourcesByUrl, specifier, tsplayPlugin } from "./compile.js";
 
 /**
  * Packages every start loads that are made of many CommonJS files: each bundled into one
- * ES module of the build, which Node loads in about half the time (yaml ~30 → ~13 ms,
- * commander ~20 → ~13 ms). Other packages are imported as installed.
+ * file of the build and run with its code cache (yaml ~30 → ~7 ms, commander ~20 → ~4 ms).
+ * Other packages are imported (or, from a bundle, required) as installed.
  */
 export const BUNDLED_PACKAGES = ["yaml", "commander"];
 
+/** What runs the build's CommonJS files with a code cache: named by its place, as the build is made for one checkout. */
+const CODE_CACHE = new URL("./code-cache.js", import.meta.url).href;
+
+/** What bin/tsplay.js loads first, to start tsc before the rest: a module of its own, as are all it imports. */
+const ALONE_ROOTS = ["engine/typecheck.ts"];
+
+/** What is loaded before the command line knows what it is asked (`--help` needs no more): front.cjs. */
+const FRONT_ROOTS = ["engine/cli.ts"];
+
 /**
- * What is loaded before the command line knows what it is asked (`--help` needs no more),
- * and the type check bin/tsplay.js starts before that: these, with all they import, stay
- * modules of their own, out of the core.
+ * The roles shipped with tsplay, in the core too: a playbook that uses one uses several, and
+ * as modules of their own they were half of the modules a listing of the cluster loaded.
  */
-const FRONT_ROOTS = ["engine/cli.ts", "engine/typecheck.ts"];
+const CORE_ROLES = "roles";
 
 /** What a playbook run loads at once, and so the core with all they import (dynamic imports and the front aside). */
 const CORE_ROOTS = [
@@ -49,35 +58,50 @@ export function packageJsonOf(root, name) {
   return `${entry.slice(0, entry.lastIndexOf(folder) + folder.length)}package.json`;
 }
 
-/** A package as one ES module at `outFile`, with its names exported as the package's are. */
-async function bundlePackage(esbuild, root, name, outFile) {
+/** A package as one CommonJS file, `packages/NAME.cjs`, behind `packages/NAME.mjs`, which exports its names as the package's are. */
+async function bundlePackage(esbuild, root, name, outDir) {
   // imported here (bin/ is beside engine/, so the same package is found) to list its names
   const module = await import(name);
   const names = Object.keys(module).filter((key) => key !== "default" && /^[A-Za-z_$][\w$]*$/.test(key));
-  const entry = [`import * as m from ${JSON.stringify(name)};`, `export const { ${names.join(", ")} } = m;`, ...("default" in module ? ["export default m.default;"] : [])];
-  await esbuild.build({
-    ...common,
-    stdin: { contents: entry.join("\n"), resolveDir: root, loader: "js" },
-    outfile: outFile,
-    // CommonJS inside asks for Node's modules with require(), which an ES module has to make
-    banner: { js: 'import { createRequire as __tsplayCreateRequire } from "node:module";\nconst require = __tsplayCreateRequire(import.meta.url);' },
-  });
+  const cjs = join(outDir, "packages", `${name}.cjs`);
+  await esbuild.build({ ...common, format: "cjs", stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: "js" }, outfile: cjs });
+  const shim = [
+    `import { runCached } from ${JSON.stringify(CODE_CACHE)};`,
+    `const m = runCached(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url), {}, (id) => import(id));`,
+    `export const { ${names.join(", ")} } = m;`,
+    "export default m;",
+  ];
+  await writeFile(join(outDir, "packages", `${name}.mjs`), `${shim.join("\n")}\n`);
 }
 
-/** Each module of `build` written with its map inline, so that a role's tasks name the role's own lines. */
-async function writeWithSourceMaps(build) {
-  const modules = build.outputFiles.filter((file) => file.path.endsWith(".mjs"));
-  await Promise.all(
-    modules.map(async (file) => {
-      await mkdir(dirname(file.path), { recursive: true });
-      await writeFile(file.path, withInlineSourceMap(build.outputFiles, file.path));
-    }),
-  );
+/**
+ * A bundle as the build made it (NAME.cjs, its dynamic imports made `__tsplayImport(id)`, and
+ * its map), and NAME.mjs, which imports the ES modules NAME.cjs requires and runs it
+ * (bin/code-cache.js). Packages that NAME.cjs requires by name are loaded by Node's require: a
+ * package that ships only an ES module would fail there; route it to packages/ with
+ * BUNDLED_PACKAGES.
+ */
+async function writeBundle(outDir, name, built, count) {
+  const output = built.outputFiles.find((file) => file.path.endsWith(".cjs"));
+  const { imports } = built.metafile.outputs[relative(process.cwd(), output.path)];
+  const esModules = [...new Set(imports.filter((i) => i.external && i.kind !== "dynamic-import" && /^(\.|file:)/.test(i.path)).map((i) => i.path))];
+  let text = output.text;
+  for (const { path } of imports.filter((i) => i.kind === "dynamic-import")) text = text.replaceAll(`import(${JSON.stringify(path)})`, `__tsplayImport(${JSON.stringify(path)})`);
+  await writeFile(join(outDir, `${name}.cjs`), text);
+  await writeFile(join(outDir, `${name}.cjs.map`), mapNamingSourcesByUrl(built.outputFiles, `${output.path}.map`));
+  const names = Array.from({ length: count }, (_, i) => `m${i}`);
+  const shim = [
+    `import { runCached } from ${JSON.stringify(CODE_CACHE)};`,
+    ...esModules.map((path, i) => `import * as x${i} from ${JSON.stringify(path)};`),
+    `const esModules = { ${esModules.map((path, i) => `${JSON.stringify(path)}: x${i}`).join(", ")} };`,
+    `export const { ${names.join(", ")} } = runCached(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url), esModules, (id) => import(id));`,
+  ];
+  await writeFile(join(outDir, `${name}.mjs`), `${shim.join("\n")}\n`);
 }
 
-/** A module that is a core file's: its names, taken from core.mjs's namespace of that file. */
-function facade(coreSpecifier, index, names) {
-  const lines = [`import { m${index} as m } from ${JSON.stringify(coreSpecifier)};`];
+/** A module that is a bundled file's: its names, taken from the bundle's namespace of that file. */
+function facade(bundleSpecifier, index, names) {
+  const lines = [`import { m${index} as m } from ${JSON.stringify(bundleSpecifier)};`];
   // a const a name: the engine exports no `let`, so no binding changes after it is taken
   names.forEach((name, i) => lines.push(`const e${i} = m[${JSON.stringify(name)}];`, `export { e${i} as ${JSON.stringify(name)} };`));
   return `${lines.join("\n")}\n`;
@@ -97,7 +121,7 @@ export async function compileEngine(root, sources, outDir, contents) {
   const fail = async (failure) => {
     throw await explained(esbuild, failure, process.cwd());
   };
-  await Promise.all(BUNDLED_PACKAGES.map((name) => bundlePackage(esbuild, root, name, join(outDir, "packages", `${name}.mjs`))));
+  await Promise.all(BUNDLED_PACKAGES.map((name) => bundlePackage(esbuild, root, name, outDir)));
 
   // every source as a module of its own, importing the others by their compiled names
   const eachOf = (entryPoints, options) =>
@@ -119,9 +143,7 @@ export async function compileEngine(root, sources, outDir, contents) {
         ],
       })
       .catch(fail);
-  const withTasks = sources.filter((file) => TASK_FOLDERS.some((folder) => file.startsWith(`${root}${sep}${folder}${sep}`)));
-  const each = await eachOf(sources.filter((file) => !withTasks.includes(file)));
-  if (withTasks.length) await writeWithSourceMaps(await eachOf(withTasks, { sourcemap: "external", sourcesContent: false, write: false }));
+  const each = await eachOf(sources);
 
   // the front and the core: their roots with what they import, dynamic imports aside
   const closure = async (roots) => {
@@ -145,33 +167,46 @@ export async function compileEngine(root, sources, outDir, contents) {
       .map((input) => resolve(process.cwd(), input))
       .filter((path) => isEngineSource(root, path));
   };
-  const front = new Set(await closure(FRONT_ROOTS));
-  const core = (await closure(CORE_ROOTS)).filter((file) => !front.has(file)).sort();
-  const inCore = new Set(core);
+  // typecheck.ts stays a module of its own: bin/tsplay.js starts tsc with it before the rest loads
+  const alone = new Set(await closure(ALONE_ROOTS));
+  const front = (await closure(FRONT_ROOTS)).filter((file) => !alone.has(file));
+  const roles = sources.filter((file) => file.startsWith(`${root}${sep}${CORE_ROLES}${sep}`)).map((file) => relative(root, file));
+  const core = (await closure([...CORE_ROOTS, ...roles])).filter((file) => !alone.has(file) && !front.includes(file));
 
-  // core.mjs, its files' namespaces exported as m0, m1, …; other files (the front's too) imported by their modules
-  const coreFile = join(root, "core.mjs");
-  await esbuild
-    .build({
-      ...common,
-      stdin: { contents: core.map((file, i) => `export * as m${i} from ${JSON.stringify(file)};`).join("\n"), resolveDir: root, loader: "js" },
-      outfile: join(outDir, "core.mjs"),
-      plugins: [
-        tsplayPlugin({
-          contents,
-          bare: (_importer, name) => bare(coreFile, name),
-          route: (_importer, path) => (inCore.has(path) ? { path } : isEngineSource(root, path) ? { path: specifier(coreFile, compiledName(path)), external: true } : { path: pathToFileURL(path).href, external: true }),
-        }),
-      ],
-    })
-    .catch(fail);
-
-  // each core file's own module becomes a facade of core.mjs, with the names it exported;
-  // names re-exported with `export *` from outside would be missing, so none may be
-  const starred = core.find((file) => /^export \*/m.test(contents.get(file) ?? ""));
-  if (starred) throw new Error(`${relative(root, starred)}: \`export * from\` in the engine's core: name what it re-exports (bin/compile-engine.js writes its names out)`);
+  // each bundle's files' namespaces exported as m0, m1, …; other files imported by their modules
+  const bundle = async (name, files) => {
+    const inBundle = new Set(files);
+    const bundleFile = join(root, `${name}.mjs`);
+    const built = await esbuild
+      .build({
+        ...common,
+        format: "cjs",
+        stdin: { contents: files.map((file, i) => `export * as m${i} from ${JSON.stringify(file)};`).join("\n"), resolveDir: root, loader: "js" },
+        outfile: join(outDir, `${name}.cjs`),
+        write: false,
+        metafile: true,
+        // for the lines of the tasks the core roles make (engine/caller-source.ts reads it when asked)
+        sourcemap: "external",
+        sourcesContent: false,
+        plugins: [
+          tsplayPlugin({
+            contents,
+            bare: (_importer, name) => bare(bundleFile, name),
+            route: (_importer, path) =>
+              inBundle.has(path) ? { path } : isEngineSource(root, path) ? { path: specifier(bundleFile, compiledName(path)), external: true } : { path: pathToFileURL(path).href, external: true },
+          }),
+        ],
+      })
+      .catch(fail);
+    await writeBundle(outDir, name, built, files.length);
+    // each file's own module becomes a facade of the bundle, with the names it exported;
+    // names re-exported with `export *` from outside would be missing, so none may be
+    const starred = files.find((file) => /^export \*/m.test(contents.get(file) ?? ""));
+    if (starred) throw new Error(`${relative(root, starred)}: \`export * from\` in a bundle of the engine: name what it re-exports (bin/compile-engine.js writes its names out)`);
+    await Promise.all(
+      files.map((file, i) => writeFile(join(outDir, compiledName(relative(root, file))), facade(specifier(join(root, compiledName(relative(root, file))), bundleFile), i, exportsOf.get(file) ?? []))),
+    );
+  };
   const exportsOf = new Map(Object.values(each.metafile.outputs).flatMap((output) => (output.entryPoint ? [[resolve(process.cwd(), output.entryPoint), output.exports]] : [])));
-  await Promise.all(
-    core.map((file, i) => writeFile(join(outDir, compiledName(relative(root, file))), facade(specifier(join(root, compiledName(relative(root, file))), coreFile), i, exportsOf.get(file) ?? []))),
-  );
+  await Promise.all([bundle("front", front.sort()), bundle("core", core.sort())]);
 }

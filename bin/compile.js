@@ -10,16 +10,21 @@ import { dirname, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
 /**
- * The module a build made at `path` (`write: false`, `sourcemap: "external"`), its map inline
- * and naming its sources by absolute URL: relative to the build, Node would look for them
- * from where it found the module (through a symlinked node_modules, elsewhere). Stack
- * traces and task locations then name the TypeScript's own lines.
+ * The source map a build made at `mapPath` (`write: false`, `sourcemap: "external"`), naming
+ * its sources by absolute URL: relative to the build, Node would look for them from where it
+ * found the module (through a symlinked node_modules, elsewhere). Stack traces and task
+ * locations then name the TypeScript's own lines.
  */
+export function mapNamingSourcesByUrl(outputFiles, mapPath) {
+  const map = JSON.parse(outputFiles.find((output) => output.path === mapPath).text);
+  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(mapPath), source)).href);
+  return JSON.stringify(map);
+}
+
+/** The module a build made at `path`, with its map (see mapNamingSourcesByUrl) inline. */
 export function withInlineSourceMap(outputFiles, path) {
-  const text = (file) => outputFiles.find((output) => output.path === file).text;
-  const map = JSON.parse(text(`${path}.map`));
-  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(path), source)).href);
-  return `${text(path)}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`;
+  const text = outputFiles.find((output) => output.path === path).text;
+  return `${text}//# sourceMappingURL=data:application/json;base64,${Buffer.from(mapNamingSourcesByUrl(outputFiles, `${path}.map`)).toString("base64")}\n`;
 }
 
 /** Where the compiler's output runs: the Node version package.json's `engines` asks for. */
@@ -31,9 +36,6 @@ const TARGET = "node20";
  * playbook then bundles that one file, not the ~35 of the roles it uses.
  */
 export const ENGINE_FOLDERS = ["engine", "modules", "roles"];
-
-/** Sources whose lines a task names (`task at roles/x.ts:12`): compiled with a source map. */
-export const TASK_FOLDERS = ["roles"];
 
 /** Runs from a cache folder below node_modules, where no package.json says "module": .mjs says it. */
 export const compiledName = (source) => source.replace(/\.[cm]?tsx?$/, ".mjs");

@@ -10,7 +10,8 @@
  * The call site is read when the task is made; its source map only when the location is
  * first asked for: a listing asks for none, and saves parsing the maps (~10 ms a start).
  */
-import { findSourceMap } from "node:module";
+import { readFileSync } from "node:fs";
+import { findSourceMap, SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const stacks = Error as { prepareStackTrace?: (error: Error, sites: NodeJS.CallSite[]) => unknown };
@@ -56,8 +57,28 @@ export function callerSource(dslFunction: (...args: never[]) => unknown): () => 
   return () => (found ??= mapped(file, line, column));
 }
 
+const besideMaps = new Map<string, SourceMap | undefined>();
+
+/**
+ * The map in `file`.map, for code Node did not load as a module and so keeps no map of: the
+ * engine's core, run from its code cache (bin/code-cache.js), with the core roles in it.
+ */
+function mapBeside(file: string): SourceMap | undefined {
+  if (!file.endsWith(".cjs")) return undefined;
+  if (!besideMaps.has(file)) {
+    let map: SourceMap | undefined;
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
+    } catch {
+      map = undefined;
+    }
+    besideMaps.set(file, map);
+  }
+  return besideMaps.get(file);
+}
+
 function mapped(file: string, line: number, column: number): string {
-  const original = findSourceMap(file)?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
+  const original = (findSourceMap(file) ?? mapBeside(file))?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
   if (original?.originalSource !== undefined && original.originalLine !== undefined) return `${plainPath(original.originalSource)}:${original.originalLine + 1}`;
   return `${plainPath(file)}:${line}`;
 }

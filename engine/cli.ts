@@ -108,8 +108,10 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
   let vault: Vault | undefined;
   try {
     vault = await vaultFromOptions(opts);
+    // --list-tasks and --list-tags show nothing of the inventory, and read none (as Ansible, a bad inventory does not stop them)
+    const needsInventory = !listing || opts.listHosts;
     const [inventory, playbook] = await Promise.all([
-      loadInventory(sources, { vault }),
+      needsInventory ? loadInventory(sources, { vault }) : undefined,
       loadPlaybook(file, { typecheck: opts.typecheck, importPlaybook: runtime.importPlaybook }),
     ]);
     const settings = defaultSettings({
@@ -128,13 +130,13 @@ export async function main(argv: string[], runtime: EngineRuntime = {}): Promise
     });
     if (listing) {
       const { listHosts, listTags, listTasks } = await import("./run/listing");
-      const lines = opts.listHosts ? listHosts(playbook, inventory, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
+      const lines = opts.listHosts ? listHosts(playbook, inventory!, settings) : opts.listTasks ? listTasks(playbook, settings) : listTags(playbook);
       lines.forEach((line) => write(line));
       return EXIT.ok;
     }
     if (opts.askBecomePass) settings.becomePassword = await (await import("./read-secret")).readSecret("BECOME password: ");
     const { finishCommand, runFromCli } = await import("./cli/run-from-cli");
-    const exitCode = await runFromCli({ playbook, inventory, settings, opts, write, report });
+    const exitCode = await runFromCli({ playbook, inventory: inventory!, settings, opts, write, report });
     return finishCommand(report, exitCode);
   } catch (error) {
     await printError(error, vault?.secrets);

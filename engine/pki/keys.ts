@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import type { KeySpec } from "./request";
 import { parseDer } from "./der";
 
-const generate = promisify(generateKeyPair);
+// made when first used: a start that makes no key (a listing) need not load node:crypto
+const generate = () => promisify(generateKeyPair);
 
 const CURVE_OF: Record<number, string> = { 256: "prime256v1", 384: "secp384r1", 521: "secp521r1" };
 const SIZE_OF_CURVE: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
@@ -17,8 +18,8 @@ export async function generateKey(spec: KeySpec): Promise<KeyObject> {
   // async: a 4096-bit RSA key takes seconds, and other hosts' tasks run meanwhile
   const pair =
     spec.algo === "rsa"
-      ? await generate("rsa", { modulusLength: spec.size, publicExponent: 0x10001 })
-      : await generate("ec", { namedCurve: CURVE_OF[spec.size]! });
+      ? await generate()("rsa", { modulusLength: spec.size, publicExponent: 0x10001 })
+      : await generate()("ec", { namedCurve: CURVE_OF[spec.size]! });
   return pair.privateKey;
 }
 

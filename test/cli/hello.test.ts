@@ -72,4 +72,16 @@ describe("playbooks/hello.ts against -i localhost", () => {
     expect(tsplay(["playbooks/hello.ts", "-i", "localhost", "--list-tags"]).stdout).toMatch(/TASK TAGS: \[always, greeter, marker, settings\]/);
     expect(tsplay(["playbooks/hello.ts", "-i", "a,b,", "--list-hosts"]).stdout).toMatch(/HOSTS \(2\):\n {4}a\n {4}b/);
   });
+
+  it("--list-tasks and --list-tags read no inventory (they show none of it); --list-hosts does", () => {
+    for (const listing of ["--list-tasks", "--list-tags"]) {
+      const listed = tsplay(["playbooks/hello.ts", "-i", "no-such-inventory", listing]);
+      expect(listed.stderr, listing).toBe("");
+      expect(listed.code, listing).toBe(0);
+      expect(listed.stdout, listing).toMatch(/greeter/);
+    }
+    const hosts = tsplay(["playbooks/hello.ts", "-i", "no-such-inventory", "--list-hosts"]);
+    expect(hosts.code).toBe(1);
+    expect(hosts.stderr).toMatch(/inventory source 'no-such-inventory' does not exist/);
+  });
 });

@@ -4,17 +4,12 @@
  * the engine (its own node_modules folder, so its own cache) is run, edited and run again.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO } from "../cli/cli";
-import { tempDir } from "../temp-dir";
+import { buildsOf, engineCopy } from "./engine-copy";
 
-const copy = tempDir("tsplay-engine-edit-");
-for (const entry of ["bin", "engine", "modules", "package.json", "tsconfig.json"]) cpSync(join(REPO, entry), join(copy, entry), { recursive: true });
-// the packages through links, the cache in a folder of the copy's own
-mkdirSync(join(copy, "node_modules"));
-for (const name of readdirSync(join(REPO, "node_modules"))) if (name !== ".cache") symlinkSync(join(REPO, "node_modules", name), join(copy, "node_modules", name));
+const copy = engineCopy("tsplay-engine-edit-");
 mkdirSync(join(copy, "playbooks"));
 const roleFile = join(copy, "playbooks", "steps.ts");
 writeFileSync(roleFile, `import { task } from "../engine";\nimport { debug } from "../modules";\nexport const steps = [task("first step", debug({ msg: "hi" }))];\n`);
@@ -30,7 +25,7 @@ function listTasks(file = playbook) {
 
 const listing = join(copy, "engine/run/listing.ts");
 const original = readFileSync(listing, "utf8");
-const builds = () => readdirSync(join(copy, "node_modules/.cache/tsplay/engine-js")).flatMap((root) => readdirSync(join(copy, "node_modules/.cache/tsplay/engine-js", root)).filter((n) => /^[0-9a-f]{32}$/.test(n)));
+const builds = () => buildsOf(copy);
 
 describe("an edit to the engine in a checkout", () => {
   it("shows on the next run; undone, the earlier build is found again by its content", () => {
