@@ -4,8 +4,8 @@
  * since a build; names made from digests; and files written whole, since several tsplay
  * processes (a test suite's) may start at once and read what another one writes.
  */
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 /** Every TypeScript source below `folders` of `root` (declarations left out), sorted; `beforeReading(folder)` is told of each folder. */
@@ -63,11 +63,21 @@ export function stampOf(path) {
 
 export const stampsOf = (paths) => paths.map((path) => `${path} ${stampOf(path)}`);
 
-/** A short hex digest of strings (or buffers), for file names. */
+/**
+ * A short hex digest of strings (or buffers), for file names. node:crypto is loaded when
+ * first needed: a start that finds its builds by name (fileNameOf) loads none of it (~6 ms).
+ */
 export function digest(parts) {
-  const hash = createHash("sha256");
+  const hash = createRequire(import.meta.url)("node:crypto").createHash("sha256");
   for (const part of parts) hash.update(part).update("\0");
   return hash.digest("hex").slice(0, 32);
+}
+
+/** A file name for `text` (a path, say): the text itself, escaped, while short enough; its digest otherwise. */
+export function fileNameOf(text) {
+  const escaped = encodeURIComponent(text);
+  // a digest is 32 hex digits, an escaped absolute path starts with %2F: they never meet
+  return escaped.length <= 150 ? escaped : digest([text]);
 }
 
 /** Written beside, then renamed: a reader sees the old file or the new one, never half of one. */

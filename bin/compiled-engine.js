@@ -11,14 +11,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_FOLDERS } from "./compile.js";
-import { digest, readJsonFile, rememberedSources, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
+import { digest, fileNameOf, readJsonFile, rememberedSources, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
 /** Builds kept for other stamps (a branch switched to and back builds nothing again). */
 const KEEP_BUILDS = 4;
 const BUILD_NAME = /^[0-9a-f]{32}$/;
 
 /** One folder a checkout: builds of another checkout sharing node_modules (a worktree) are not its to prune. */
-export const engineCacheOf = (root) => join(root, "node_modules", ".cache", "tsplay", "engine-js", digest([root]).slice(0, 12));
+export const engineCacheOf = (root) => join(root, "node_modules", ".cache", "tsplay", "engine-js", fileNameOf(root));
 
 /**
  * The folder of the compiled engine for `root`'s sources as they are now, built if need be.
@@ -30,9 +30,17 @@ export async function compiledEngine(root) {
   const sources = rememberedSources(root, ENGINE_FOLDERS, join(cache, "sources.json"));
   // the compiler's own code decides what a build holds, as the sources do
   const compiler = ["compile.js", "compile-engine.js"].map((file) => join(root, "bin", file));
-  const record = join(cache, "by-stamps", digest([root, ...stampsOf([...sources, ...compiler])]));
+  const stamps = stampsOf([...sources, ...compiler]);
+  // the build of the last start, when nothing changed since: found without a digest
+  const lastStart = join(cache, "last-start.json");
+  const last = readRecord(lastStart);
+  if (last && last.sources?.join("\n") === stamps.join("\n") && unchanged(last.stamps) && existsSync(join(cache, last.build))) return join(cache, last.build);
+  const record = join(cache, "by-stamps", digest([root, ...stamps]));
   const known = readRecord(record);
-  if (known && unchanged(known.stamps) && existsSync(join(cache, known.build))) return join(cache, known.build);
+  if (known && unchanged(known.stamps) && existsSync(join(cache, known.build))) {
+    writeFileAtomically(lastStart, JSON.stringify({ ...known, sources: stamps }));
+    return join(cache, known.build);
+  }
 
   // the compiler is loaded only to build (or to find a build by content): a start with a build loads none of it
   const { BUNDLED_PACKAGES, compileEngine, packageJsonOf } = await import("./compile-engine.js");
@@ -46,6 +54,7 @@ export async function compiledEngine(root) {
     prune(cache, build);
   }
   writeFileAtomically(record, JSON.stringify({ build, stamps: stampsOf(packages) }));
+  writeFileAtomically(lastStart, JSON.stringify({ build, stamps: stampsOf(packages), sources: stamps }));
   return dir;
 }
 

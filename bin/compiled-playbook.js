@@ -6,13 +6,14 @@
  * at once; a changed one is bundled again first (esbuild, ~0.1 s).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { digest, readJsonFile, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
+import { fileNameOf, readJsonFile, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
-function upToDate(record) {
-  const stamps = readJsonFile(record)?.stamps;
-  return Array.isArray(stamps) && unchanged(stamps);
+/** Made for this engine build (its files are named by their place), from files as they are now? */
+function upToDate(record, engineDir) {
+  const known = readJsonFile(record);
+  return known?.engineDir === engineDir && Array.isArray(known.stamps) && unchanged(known.stamps);
 }
 
 /** Bundles made for an engine build that is gone (pruned after edits to the engine) are of no use. */
@@ -29,10 +30,11 @@ export function playbookImporter(root, engineDir) {
   return async (playbook) => {
     const cache = join(root, "node_modules", ".cache", "tsplay", "playbook-js");
     // the bundle names the engine's files by their place: another build of the engine needs another bundle
-    const name = digest([engineDir, playbook]);
+    // named by the build's digest and the playbook's path: a build of another checkout with the same name is told apart by the record
+    const name = `${basename(engineDir)}-${fileNameOf(playbook)}`;
     const bundle = join(cache, `${name}.mjs`);
     const record = join(cache, `${name}.json`);
-    if (!existsSync(bundle) || !upToDate(record)) {
+    if (!existsSync(bundle) || !upToDate(record, engineDir)) {
       mkdirSync(cache, { recursive: true });
       const partial = join(cache, `${name}.partial-${process.pid}.mjs`);
       try {

@@ -8,8 +8,7 @@
  * engine, asking later, gets the same check. This module imports nothing of the engine:
  * it is loaded before the engine is.
  */
-import { execFile, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { totalmem } from "node:os";
@@ -25,6 +24,19 @@ function nearestTsconfig(from: string): string {
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return join(engineRoot, "tsconfig.json");
   }
+}
+
+/**
+ * Node's module `name`, loaded when first used: a start whose check is remembered runs no
+ * tsc and hashes nothing, and loads neither node:child_process nor node:crypto (~8 ms).
+ */
+const nodeModule = <T>(name: string): T => createRequire(import.meta.url)(name) as T;
+
+/** The playbook's path, escaped, names its files in the cache (a long one, its digest). */
+function recordKey(path: string): string {
+  const escaped = encodeURIComponent(path);
+  if (escaped.length <= 150) return escaped;
+  return nodeModule<typeof import("node:crypto")>("node:crypto").createHash("sha256").update(path).digest("hex").slice(0, 16);
 }
 
 const fingerprint = (files: string[]) =>
@@ -73,7 +85,7 @@ function runTsc(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done, fail) => {
     tscCommand().then(([command, ...first]) => {
       if (abandoned) return fail(new Error("the type check was abandoned: the command ended first"));
-      const child = execFile(command!, [...first, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...GO_MEMORY, ...process.env } }, (error, stdout, stderr) => {
+      const child = nodeModule<typeof import("node:child_process")>("node:child_process").execFile(command!, [...first, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...GO_MEMORY, ...process.env } }, (error, stdout, stderr) => {
         running.delete(child);
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
       });
@@ -117,7 +129,7 @@ export function startTypecheckFromArgv(argv: string[]): Promise<string | undefin
 
 async function typecheck(path: string): Promise<string | undefined> {
   mkdirSync(cacheDir, { recursive: true });
-  const key = createHash("sha256").update(path).digest("hex").slice(0, 16);
+  const key = recordKey(path);
   const record = join(cacheDir, `typecheck-${key}.json`);
   const seen = readRecord(record);
   if (seen && fingerprint(seen.files).join("\n") === seen.stamps.join("\n")) return undefined;

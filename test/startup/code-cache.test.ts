@@ -48,6 +48,22 @@ describe("the engine's code cache", () => {
     expect(readFileSync(cache, "utf8")).not.toBe("not a code cache");
   });
 
+  it("a listing whose check is remembered loads neither node:crypto nor node:child_process: it hashes nothing, starts no tsc", () => {
+    const loadedList = join(copy, "loaded.txt");
+    const hook = join(copy, "list-loaded.mjs");
+    writeFileSync(hook, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(loadedList)}, process.moduleLoadList.join("\\n")));\n`);
+    const list = () => spawnSync(process.execPath, ["--import", hook, join(copy, "bin/tsplay.js"), playbook, "-i", "localhost", "--list-tasks"], { cwd: copy, encoding: "utf8" });
+    // the first run type-checks (tsc, a child process), the second finds the check remembered
+    expect(list().status).toBe(0);
+    expect(readFileSync(loadedList, "utf8")).toMatch(/^NativeModule child_process$/m);
+    const cached = list();
+    expect(cached.stderr).toBe("");
+    expect(cached.stdout).toContain("say hi");
+    const loaded = readFileSync(loadedList, "utf8");
+    expect(loaded).not.toMatch(/^NativeModule crypto$/m);
+    expect(loaded).not.toMatch(/^NativeModule child_process$/m);
+  });
+
   it("leaves no dynamic import to Node's experimental loader: a run that loads ssh2 warns of nothing", () => {
     for (const bundle of ["front.cjs", "core.cjs"]) expect(readFileSync(join(theBuild(), bundle), "utf8"), bundle).not.toMatch(/\bimport\("/);
     // port 1 of the loopback refuses at once: the run loads ssh2 to connect, and fails
