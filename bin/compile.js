@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { ENGINE_FOLDERS } from "./cache-files.js";
 
 /**
  * The source map a build made at `mapPath` (`write: false`, `sourcemap: "external"`), naming
@@ -29,13 +30,6 @@ export function withInlineSourceMap(outputFiles, path) {
 
 /** Where the compiler's output runs: the Node version package.json's `engines` asks for. */
 const TARGET = "node20";
-
-/**
- * The folders of the engine's sources; a compiled file keeps its path below them. The core
- * roles are compiled with the engine rather than bundled with each playbook: an edit to a
- * playbook then bundles that one file, not the ~35 of the roles it uses.
- */
-export const ENGINE_FOLDERS = ["engine", "modules", "roles"];
 
 /** Runs from a cache folder below node_modules, where no package.json says "module": .mjs says it. */
 export const compiledName = (source) => source.replace(/\.[cm]?tsx?$/, ".mjs");

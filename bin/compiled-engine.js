@@ -10,8 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ENGINE_FOLDERS } from "./compile.js";
-import { digest, fileNameOf, readJsonFile, rememberedSources, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
+import { digest, ENGINE_FOLDERS, fileNameOf, readJsonFile, rememberedSources, stampsOf, unchanged, writeFileAtomically } from "./cache-files.js";
 
 /** Builds kept for other stamps (a branch switched to and back builds nothing again). */
 const KEEP_BUILDS = 4;
