@@ -4,7 +4,7 @@
  * core, yaml and commander). Node 20 caches no ES module's code, so the build's largest files
  * are CommonJS behind small ES modules (bin/compile-engine.js writes both), which call this:
  *
- *   export const { m0, m1 } = runCached(new URL("./core.cjs", import.meta.url), { "./engine/errors.mjs": errors }, (s) => import(s));
+ *   export const { m0, m1 } = runCached(new URL("./core.cjs", import.meta.url), { esModules: { "./engine/errors.mjs": front.m5 } }, (s) => import(s));
  *
  * The cache is written when a run ends, with what the run compiled by then; V8 rejects one
  * made by another V8 or with other flags, and the next run's end writes it again.
@@ -16,14 +16,20 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { writeFileAtomically } from "./cache-files.js";
 
+/** What each file run here exported: a file is run once, whoever asks for it (its ES module or a bundle's require). */
+const exported = new Map();
+
 /**
  * The `module.exports` of the CommonJS file at `url`. Its `require` gives `esModules[id]` for
- * the ES modules it imports (imported before, by the caller), Node's require otherwise (Node's
- * modules, loaded when first used: see lazyBuiltin; CommonJS packages). Its dynamic imports were written as `__tsplayImport(id)`:
- * `dynamicImport` resolves them from the caller's module, as `import()` would from the file.
+ * the ES modules it imports (imported before, by the caller); for `commonJs[id]` (a path
+ * relative to `url`), that file's exports, run here when first read from; Node's modules,
+ * loaded when first read from (see lazily); Node's require otherwise (CommonJS packages).
+ * Its dynamic imports were written as `__tsplayImport(id)`: `dynamicImport` resolves them
+ * from the caller's module, as `import()` would from the file.
  */
-export function runCached(url, esModules, dynamicImport) {
+export function runCached(url, { esModules = {}, commonJs = {} }, dynamicImport) {
   const file = fileURLToPath(url);
+  if (exported.has(file)) return exported.get(file);
   const cacheFile = `${file}.v8-cache`;
   // one line, so that every line of the file keeps its number in a stack trace
   const source = `(function (exports, require, module, __filename, __dirname, __tsplayImport) {"use strict";${readFileSync(file, "utf8")}\n})`;
@@ -32,9 +38,14 @@ export function runCached(url, esModules, dynamicImport) {
   const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCache(cacheFile, script));
   const nodeRequire = createRequire(file);
+  const require = (id) => {
+    if (Object.hasOwn(esModules, id)) return esModules[id];
+    if (Object.hasOwn(commonJs, id)) return lazily(() => runCached(new URL(commonJs[id], url), {}, dynamicImport));
+    return isBuiltin(id) ? lazily(() => nodeRequire(id)) : nodeRequire(id);
+  };
   const module = { exports: {} };
-  const require = (id) => (Object.hasOwn(esModules, id) ? esModules[id] : isBuiltin(id) ? lazyBuiltin(() => nodeRequire(id)) : nodeRequire(id));
   script.runInThisContext()(module.exports, require, module, file, dirname(file), dynamicImport);
+  exported.set(file, module.exports);
   return module.exports;
 }
 
@@ -56,11 +67,11 @@ function writeCache(path, script) {
 }
 
 /**
- * One of Node's modules, loaded when code first reads from it: a bundle requires all its
- * files need when it starts, and a listing needs neither node:crypto nor node:child_process
- * (~8 ms of each start). A name read when a file starts loads it then, as before.
+ * A module loaded when code first reads from it: a bundle requires all its files need when it
+ * starts, and a listing needs neither node:crypto nor node:child_process (~8 ms of each start)
+ * nor yaml (~4 ms). A name read when a file starts (a default or `* as` import) loads it then.
  */
-function lazyBuiltin(load) {
+function lazily(load) {
   let loaded;
   const module = () => (loaded ??= load());
   return new Proxy(Object.create(null), {

@@ -16,9 +16,9 @@ import { pathToFileURL } from "node:url";
 import { common, compiledName, explained, isEngineSource, loadEsbuild, mapNamingSourcesByUrl, specifier, tsplayPlugin } from "./compile.js";
 
 /**
- * Packages every start loads that are made of many CommonJS files: each bundled into one
- * file of the build and run with its code cache (yaml ~30 → ~7 ms, commander ~20 → ~4 ms).
- * Other packages are imported (or, from a bundle, required) as installed.
+ * Packages made of many CommonJS files that most starts load: each bundled into one file of
+ * the build and run with its code cache (yaml ~30 → ~7 ms, commander ~20 → ~4 ms), by a
+ * bundle when first used. Other packages are imported (or, from a bundle, required) as installed.
  */
 export const BUNDLED_PACKAGES = ["yaml", "commander"];
 
@@ -77,30 +77,47 @@ async function bundlePackage(esbuild, root, name, outDir) {
 /**
  * A bundle as the build made it (NAME.cjs, its dynamic imports made `__tsplayImport(id)`, and
  * its map), and NAME.mjs, which imports the ES modules NAME.cjs requires and runs it
- * (bin/code-cache.js). Packages that NAME.cjs requires by name are loaded by Node's require: a
- * package that ships only an ES module would fail there; route it to packages/ with
- * BUNDLED_PACKAGES.
+ * (bin/code-cache.js), the bundled packages to be run when first used. A file of another
+ * bundle is taken from that bundle's module rather than its facade: one module loaded, not
+ * one a file (`placeOf`: a file's specifier from the build's root, to its bundle's and index).
+ * Packages that NAME.cjs requires by name are loaded by Node's require: a package that ships
+ * only an ES module would fail there; route it to packages/ with BUNDLED_PACKAGES.
  */
-async function writeBundle(outDir, name, built, count) {
+async function writeBundle(outDir, name, built, count, placeOf) {
   const output = built.outputFiles.find((file) => file.path.endsWith(".cjs"));
   const { imports } = built.metafile.outputs[relative(process.cwd(), output.path)];
-  const esModules = [...new Set(imports.filter((i) => i.external && i.kind !== "dynamic-import" && /^(\.|file:)/.test(i.path)).map((i) => i.path))];
+  const requires = [...new Set(imports.filter((i) => i.external && i.kind !== "dynamic-import" && /^(\.|file:)/.test(i.path)).map((i) => i.path))];
+  const packages = requires.filter((path) => /^\.\/packages\/[^/]+\.mjs$/.test(path));
+  const esModules = requires.filter((path) => !packages.includes(path));
   let text = output.text;
-  for (const { path } of imports.filter((i) => i.kind === "dynamic-import")) text = text.replaceAll(`import(${JSON.stringify(path)})`, `__tsplayImport(${JSON.stringify(path)})`);
+  for (const { path } of imports.filter((i) => i.kind === "dynamic-import")) {
+    const place = placeOf.get(path);
+    const loaded = place ? `__tsplayImport(${JSON.stringify(place.bundle)}).then((bundle) => bundle.m${place.index})` : `__tsplayImport(${JSON.stringify(path)})`;
+    text = text.replaceAll(`import(${JSON.stringify(path)})`, loaded);
+  }
   await writeFile(join(outDir, `${name}.cjs`), text);
   await writeFile(join(outDir, `${name}.cjs.map`), mapNamingSourcesByUrl(built.outputFiles, `${output.path}.map`));
+  const imported = [...new Set(esModules.map((path) => placeOf.get(path)?.bundle ?? path))];
+  const binding = (path) => {
+    const place = placeOf.get(path);
+    return place ? `x${imported.indexOf(place.bundle)}.m${place.index}` : `x${imported.indexOf(path)}`;
+  };
   const names = Array.from({ length: count }, (_, i) => `m${i}`);
   const shim = [
     `import { runCached } from ${JSON.stringify(CODE_CACHE)};`,
-    ...esModules.map((path, i) => `import * as x${i} from ${JSON.stringify(path)};`),
-    `const esModules = { ${esModules.map((path, i) => `${JSON.stringify(path)}: x${i}`).join(", ")} };`,
-    `export const { ${names.join(", ")} } = runCached(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url), esModules, (id) => import(id));`,
+    ...imported.map((path, i) => `import * as x${i} from ${JSON.stringify(path)};`),
+    `const esModules = { ${esModules.map((path) => `${JSON.stringify(path)}: ${binding(path)}`).join(", ")} };`,
+    `const commonJs = { ${packages.map((path) => `${JSON.stringify(path)}: ${JSON.stringify(path.replace(/\.mjs$/, ".cjs"))}`).join(", ")} };`,
+    `export const { ${names.join(", ")} } = runCached(new URL(${JSON.stringify(`./${name}.cjs`)}, import.meta.url), { esModules, commonJs }, (id) => import(id));`,
   ];
   await writeFile(join(outDir, `${name}.mjs`), `${shim.join("\n")}\n`);
 }
 
+/** The build's list of its bundled files: where each is in which bundle, and its names. */
+export const BUNDLED_FILES = "bundled.json";
+
 /** A module that is a bundled file's: its names, taken from the bundle's namespace of that file. */
-function facade(bundleSpecifier, index, names) {
+export function facade(bundleSpecifier, index, names) {
   const lines = [`import { m${index} as m } from ${JSON.stringify(bundleSpecifier)};`];
   // a const a name: the engine exports no `let`, so no binding changes after it is taken
   names.forEach((name, i) => lines.push(`const e${i} = m[${JSON.stringify(name)}];`, `export { e${i} as ${JSON.stringify(name)} };`));
@@ -198,7 +215,7 @@ export async function compileEngine(root, sources, outDir, contents) {
         ],
       })
       .catch(fail);
-    await writeBundle(outDir, name, built, files.length);
+    await writeBundle(outDir, name, built, files.length, placeOf);
     // each file's own module becomes a facade of the bundle, with the names it exported;
     // names re-exported with `export *` from outside would be missing, so none may be
     const starred = files.find((file) => /^export \*/m.test(contents.get(file) ?? ""));
@@ -208,5 +225,10 @@ export async function compileEngine(root, sources, outDir, contents) {
     );
   };
   const exportsOf = new Map(Object.values(each.metafile.outputs).flatMap((output) => (output.entryPoint ? [[resolve(process.cwd(), output.entryPoint), output.exports]] : [])));
-  await Promise.all([bundle("front", front.sort()), bundle("core", core.sort())]);
+  const bundles = { front: front.sort(), core: core.sort() };
+  const placeOf = new Map(Object.entries(bundles).flatMap(([name, files]) => files.map((file, index) => [specifier(join(root, "core.mjs"), join(root, compiledName(relative(root, file)))), { bundle: `./${name}.mjs`, index }])));
+  await Promise.all(Object.entries(bundles).map(([name, files]) => bundle(name, files)));
+  // for bin/compile-playbook.js: a playbook's bundle takes a bundled file's names from its bundle, as the facade does
+  const places = Object.entries(bundles).flatMap(([name, files]) => files.map((file, index) => [compiledName(relative(root, file)), { bundle: `${name}.mjs`, index, names: exportsOf.get(file) ?? [] }]));
+  await writeFile(join(outDir, BUNDLED_FILES), JSON.stringify(Object.fromEntries(places)));
 }

@@ -3,11 +3,28 @@
  * module for bin/compiled-playbook.js, whose imports of the engine point at the engine's
  * compiled files: one module graph, so the engine's classes are the playbook's.
  */
-import { writeFile } from "node:fs/promises";
-import { dirname, relative, sep } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stampOf } from "./cache-files.js";
 import { common, compiledName, explained, isEngineSource, isTypeScript, loadEsbuild, tsplayPlugin, withInlineSourceMap } from "./compile.js";
+import { BUNDLED_FILES, facade } from "./compile-engine.js";
+
+const FACADE = "tsplay-facade";
+
+/** The facade of a bundled file (bin/compile-engine.js), its bundle named by absolute URL. */
+function facades(engineDir, bundled) {
+  return {
+    name: "tsplay-facades",
+    setup(build) {
+      build.onLoad({ filter: /.*/, namespace: FACADE }, (args) => {
+        const { bundle, index, names } = bundled[args.path];
+        return { contents: facade(pathToFileURL(join(engineDir, bundle)).href, index, names), loader: "js" };
+      });
+      build.onResolve({ filter: /^file:/, namespace: FACADE }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
 
 /**
  * The bundle of `playbook` at `outFile`: the engine's files (compiled into `engineDir`)
@@ -20,6 +37,7 @@ export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
   const outside = new Set();
   const read = new Map();
   const workingDir = dirname(playbook);
+  const bundled = JSON.parse(await readFile(join(engineDir, BUNDLED_FILES), "utf8"));
   const result = await esbuild
     .build({
       ...common,
@@ -31,10 +49,14 @@ export async function bundlePlaybook({ playbook, root, engineDir, outFile }) {
       write: false,
       metafile: true,
       plugins: [
+        facades(engineDir, bundled),
         tsplayPlugin({
           beforeReading: (path) => read.set(path, stampOf(path)),
           route: (_importer, path) => {
-            if (isEngineSource(root, path)) return { path: pathToFileURL(`${engineDir}${sep}${compiledName(relative(root, path))}`).href, external: true };
+            const compiled = isEngineSource(root, path) && compiledName(relative(root, path));
+            // a file of one of the engine's bundles is its facade, inlined: the bundle is then the one module imported for it
+            if (compiled && Object.hasOwn(bundled, compiled)) return { path: compiled, namespace: FACADE };
+            if (compiled) return { path: pathToFileURL(`${engineDir}${sep}${compiled}`).href, external: true };
             if (isTypeScript(path) || path.endsWith(".json")) return { path };
             outside.add(path);
             return { path: pathToFileURL(path).href, external: true };

@@ -5,7 +5,7 @@
  * style do not count), and shown in diffs the way `kubectl config view` shows them,
  * with keys and tokens redacted.
  */
-import YAML from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { RequestError } from "./request-error";
 
 export type Doc = Record<string, unknown>;
@@ -24,7 +24,7 @@ const isRecord = (value: unknown): value is Doc => value !== null && typeof valu
 export function parseKubeconfig(text: string): Doc {
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = parseYaml(text);
   } catch (error) {
     throw new RequestError(`it is not YAML (${(error as Error).message.split("\n")[0]})`);
   }
@@ -88,7 +88,7 @@ export function changedParts(before: Doc, after: Doc): string[] {
 
 export function renderKubeconfig(doc: Doc): string {
   // sorted keys and unindented lists: the layout kubectl writes; no folding of long base64 lines
-  return YAML.stringify(doc, { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
+  return stringifyYaml(doc, { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
 }
 
 const OMITTED: Record<string, string> = {

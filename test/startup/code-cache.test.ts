@@ -16,7 +16,7 @@ writeFileSync(playbook, `import { play, playbook, task } from "../engine";\nimpo
 
 const tsplay = (args: string[]) => spawnSync(process.execPath, [join(copy, "bin/tsplay.js"), ...args], { cwd: copy, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const listTasks = () => tsplay([playbook, "-i", "localhost", "--list-tasks", "--no-typecheck"]);
-const CACHED = ["front.cjs", "core.cjs", "packages/commander.cjs", "packages/yaml.cjs"];
+const CACHED = ["front.cjs", "core.cjs", "packages/commander.cjs"];
 
 function theBuild(): string {
   const builds = buildsOf(copy);
@@ -36,6 +36,17 @@ describe("the engine's code cache", () => {
     expect(again.stdout).toContain("say hi");
     // V8 rejecting a cache (or none being there) is what makes a run write one
     expect(caches.map((cache) => statSync(cache).mtimeMs)).toEqual(written);
+  });
+
+  it("holds only what was run: a listing of tasks parses no YAML and leaves yaml unloaded, a listing of hosts loads it", () => {
+    listTasks();
+    const yamlCache = join(theBuild(), "packages/yaml.cjs.v8-cache");
+    expect(existsSync(yamlCache)).toBe(false);
+    const inventory = join(copy, "hosts.yml");
+    writeFileSync(inventory, "all:\n  hosts:\n    web1:\n");
+    const hosts = tsplay([playbook, "-i", inventory, "--list-hosts", "--no-typecheck"]);
+    expect(hosts.stdout).toMatch(/HOSTS \(1\):\n {4}web1/);
+    expect(existsSync(yamlCache)).toBe(true);
   });
 
   it("that V8 rejects (damaged, or another Node's) only costs time: the run is the same and the cache is made again", () => {
