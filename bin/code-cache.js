@@ -7,10 +7,12 @@
  *   export const { m0, m1 } = runCached(new URL("./core.cjs", import.meta.url), { esModules: { "./engine/errors.mjs": front.m5 } }, (s) => import(s));
  *
  * The cache is written when a run ends, with what the run compiled by then; V8 rejects one
- * made by another V8 or with other flags, and the next run's end writes it again.
+ * made by another V8, with other flags or for a source of another length, and the next run's
+ * end writes it again. V8 compares no more of the source: a bundle's text never changes (a
+ * build is named by its content), and this file counts as the compiler does in a build's name.
  */
 import { readFileSync } from "node:fs";
-import { createRequire, isBuiltin } from "node:module";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
@@ -32,16 +34,17 @@ export function runCached(url, { esModules = {}, commonJs = {} }, dynamicImport)
   if (exported.has(file)) return exported.get(file);
   const cacheFile = `${file}.v8-cache`;
   // one line, so that every line of the file keeps its number in a stack trace
-  const source = `(function (exports, require, module, __filename, __dirname, __tsplayImport) {"use strict";${readFileSync(file, "utf8")}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname, __tsplayImport) {${readFileSync(file, "utf8")}\n})`;
   const cachedData = readCache(cacheFile);
-  // a dynamic import left as `import()` still works (Node warns that this loader is experimental)
-  const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  // the engine's bundles have no import() left (bin/compile-engine.js checks); a package's would
+  // find Node's loader from 20.12 on (which warns that it is experimental)
+  const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCache(cacheFile, script));
   const nodeRequire = createRequire(file);
   const require = (id) => {
     if (Object.hasOwn(esModules, id)) return esModules[id];
     if (Object.hasOwn(commonJs, id)) return lazily(() => runCached(new URL(commonJs[id], url), {}, dynamicImport));
-    return isBuiltin(id) ? lazily(() => nodeRequire(id)) : nodeRequire(id);
+    return LAZY_BUILTINS.has(id) ? lazily(() => nodeRequire(id)) : nodeRequire(id);
   };
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, file, dirname(file), dynamicImport);
@@ -67,15 +70,23 @@ function writeCache(path, script) {
 }
 
 /**
+ * Node's modules a listing needs none of (~8 ms of each start), which many of the engine's
+ * files require: plain objects of functions, loaded when first read from (see lazily).
+ */
+const LAZY_BUILTINS = new Set(["node:crypto", "crypto", "node:child_process", "child_process"]);
+
+/**
  * A module loaded when code first reads from it: a bundle requires all its files need when it
- * starts, and a listing needs neither node:crypto nor node:child_process (~8 ms of each start)
- * nor yaml (~4 ms). A name read when a file starts (a default or `* as` import) loads it then.
+ * starts, and a listing needs neither node:crypto nor node:child_process nor yaml (~4 ms). A
+ * name read when a file starts (a default or `* as` import) loads it then. For objects only
+ * (a proxy of an empty object is not a function); what is written through it reaches the module.
  */
 function lazily(load) {
   let loaded;
   const module = () => (loaded ??= load());
   return new Proxy(Object.create(null), {
     get: (_target, key) => module()[key],
+    set: (_target, key, value) => Reflect.set(module(), key, value),
     has: (_target, key) => key in module(),
     ownKeys: () => Reflect.ownKeys(module()),
     // a proxy may not say a property is fixed that its (empty) target lacks
@@ -83,5 +94,7 @@ function lazily(load) {
       const descriptor = Reflect.getOwnPropertyDescriptor(module(), key);
       return descriptor && { ...descriptor, configurable: true };
     },
+    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(module(), key, descriptor),
+    deleteProperty: (_target, key) => Reflect.deleteProperty(module(), key),
   });
 }

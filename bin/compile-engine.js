@@ -34,6 +34,8 @@ const FRONT_ROOTS = ["engine/cli.ts"];
 /**
  * The roles shipped with tsplay, in the core too: a playbook that uses one uses several, and
  * as modules of their own they were half of the modules a listing of the cluster loaded.
+ * A bundle runs all its files when it loads: a role in roles/ that throws as its tasks are
+ * made stops every playbook in the checkout, not only those that use it.
  */
 const CORE_ROLES = "roles";
 
@@ -81,7 +83,8 @@ async function bundlePackage(esbuild, root, name, outDir) {
  * bundle is taken from that bundle's module rather than its facade: one module loaded, not
  * one a file (`placeOf`: a file's specifier from the build's root, to its bundle's and index).
  * Packages that NAME.cjs requires by name are loaded by Node's require: a package that ships
- * only an ES module would fail there; route it to packages/ with BUNDLED_PACKAGES.
+ * only an ES module would fail there; route it to packages/ with BUNDLED_PACKAGES. A default
+ * import of one of the ES modules gets its namespace (CommonJS's view): the engine imports names.
  */
 async function writeBundle(outDir, name, built, count, placeOf) {
   const output = built.outputFiles.find((file) => file.path.endsWith(".cjs"));
@@ -95,6 +98,9 @@ async function writeBundle(outDir, name, built, count, placeOf) {
     const loaded = place ? `__tsplayImport(${JSON.stringify(place.bundle)}).then((bundle) => bundle.m${place.index})` : `__tsplayImport(${JSON.stringify(path)})`;
     text = text.replaceAll(`import(${JSON.stringify(path)})`, loaded);
   }
+  // a bundle runs outside Node's module loader: an import() of a computed name would find no loader there
+  const unrouted = text.match(/(?<![\w$.])import\(.{0,60}/);
+  if (unrouted) throw new Error(`${name}.cjs: a dynamic import of a computed name (${unrouted[0]}…): import a module of its own by a literal name, and the computed one there (see engine/import-as-is.ts)`);
   await writeFile(join(outDir, `${name}.cjs`), text);
   await writeFile(join(outDir, `${name}.cjs.map`), mapNamingSourcesByUrl(built.outputFiles, `${output.path}.map`));
   const imported = [...new Set(esModules.map((path) => placeOf.get(path)?.bundle ?? path))];
@@ -141,7 +147,7 @@ export async function compileEngine(root, sources, outDir, contents) {
   await Promise.all(BUNDLED_PACKAGES.map((name) => bundlePackage(esbuild, root, name, outDir)));
 
   // every source as a module of its own, importing the others by their compiled names
-  const eachOf = (entryPoints, options) =>
+  const eachOf = (entryPoints) =>
     esbuild
       .build({
         ...common,
@@ -150,7 +156,6 @@ export async function compileEngine(root, sources, outDir, contents) {
         outbase: root,
         outExtension: { ".js": ".mjs" },
         metafile: true,
-        ...options,
         plugins: [
           tsplayPlugin({
             contents,
@@ -198,6 +203,8 @@ export async function compileEngine(root, sources, outDir, contents) {
       .build({
         ...common,
         format: "cjs",
+        // its files were ES modules, strict as such: the bundle says so for the function bin/code-cache.js wraps it in
+        banner: { js: '"use strict";' },
         stdin: { contents: files.map((file, i) => `export * as m${i} from ${JSON.stringify(file)};`).join("\n"), resolveDir: root, loader: "js" },
         outfile: join(outDir, `${name}.cjs`),
         write: false,

@@ -1,12 +1,14 @@
 /**
  * The engine as JavaScript, built once per content of its sources into
- * node_modules/.cache/tsplay/engine-js/, so that a start loads plain .mjs files instead of
- * compiling ~150 TypeScript files through a loader thread.
+ * node_modules/.cache/tsplay/engine-js/, so that a start loads JavaScript (bundles with V8's
+ * code cache: bin/compile-engine.js) instead of compiling ~150 TypeScript files through a
+ * loader thread.
  *
- * A start stats every source (one stat a file) and looks up the build made for exactly
- * those stamps. Stamps that changed while the content did not (a git checkout and back, a
- * touch) find the same build by a hash of the content; content that changed is built
- * again (~1 s, once). So a checkout never runs JavaScript older than its sources.
+ * A start stats every source (one stat a file) and takes the build of the last start when
+ * the stamps are those it had, else looks up the build made for exactly those stamps.
+ * Stamps that changed while the content did not (a git checkout and back, a touch) find the
+ * same build by a hash of the content; content that changed is built again (~1 s, once). So
+ * a checkout never runs JavaScript older than its sources.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -28,16 +30,16 @@ export async function compiledEngine(root) {
   const cache = engineCacheOf(root);
   const sources = rememberedSources(root, ENGINE_FOLDERS, join(cache, "sources.json"));
   // the compiler's own code decides what a build holds, as the sources do
-  const compiler = ["compile.js", "compile-engine.js"].map((file) => join(root, "bin", file));
+  const compiler = ["compile.js", "compile-engine.js", "code-cache.js"].map((file) => join(root, "bin", file));
   const stamps = stampsOf([...sources, ...compiler]);
   // the build of the last start, when nothing changed since: found without a digest
   const lastStart = join(cache, "last-start.json");
   const last = readRecord(lastStart);
-  if (last && last.sources?.join("\n") === stamps.join("\n") && unchanged(last.stamps) && existsSync(join(cache, last.build))) return join(cache, last.build);
+  if (last && last.sourceStamps?.join("\n") === stamps.join("\n") && unchanged(last.stamps) && existsSync(join(cache, last.build))) return join(cache, last.build);
   const record = join(cache, "by-stamps", digest([root, ...stamps]));
   const known = readRecord(record);
   if (known && unchanged(known.stamps) && existsSync(join(cache, known.build))) {
-    writeFileAtomically(lastStart, JSON.stringify({ ...known, sources: stamps }));
+    remember(lastStart, { ...known, sourceStamps: stamps });
     return join(cache, known.build);
   }
 
@@ -53,8 +55,17 @@ export async function compiledEngine(root) {
     prune(cache, build);
   }
   writeFileAtomically(record, JSON.stringify({ build, stamps: stampsOf(packages) }));
-  writeFileAtomically(lastStart, JSON.stringify({ build, stamps: stampsOf(packages), sources: stamps }));
+  remember(lastStart, { build, stamps: stampsOf(packages), sourceStamps: stamps });
   return dir;
+}
+
+/** The build of the last start, written when it can be: a build found in a cache this user cannot write to is used all the same. */
+function remember(lastStart, record) {
+  try {
+    writeFileAtomically(lastStart, JSON.stringify(record));
+  } catch {
+    // the next start looks the build up by its stamps' digest
+  }
 }
 
 /** A record of stamps, or undefined for none (or one this version of tsplay cannot read). */

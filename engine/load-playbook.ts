@@ -6,7 +6,6 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Playbook } from "./dsl";
 import { typeErrorOf } from "./typecheck";
 import { PlaybookError } from "./run/validate";
@@ -14,7 +13,7 @@ import { PlaybookError } from "./run/validate";
 /** Imports the playbook at an absolute path and returns its module. */
 export type PlaybookImporter = (path: string) => Promise<{ default?: unknown }>;
 
-const importAsIs: PlaybookImporter = (path) => import(pathToFileURL(path).href);
+const importAsIs: PlaybookImporter = async (path) => (await import("./import-as-is")).importFile(path);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

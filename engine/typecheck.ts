@@ -32,7 +32,7 @@ function nearestTsconfig(from: string): string {
  */
 const nodeModule = <T>(name: string): T => createRequire(import.meta.url)(name) as T;
 
-/** The playbook's path, escaped, names its files in the cache (a long one, its digest). */
+/** The playbook's path, escaped, names its files in the cache (a long one, its digest), as bin/cache-files.js's fileNameOf names a build's. */
 function recordKey(path: string): string {
   const escaped = encodeURIComponent(path);
   if (escaped.length <= 150) return escaped;

@@ -76,7 +76,7 @@ describe("the engine's code cache", () => {
   });
 
   it("leaves no dynamic import to Node's experimental loader: a run that loads ssh2 warns of nothing", () => {
-    for (const bundle of ["front.cjs", "core.cjs"]) expect(readFileSync(join(theBuild(), bundle), "utf8"), bundle).not.toMatch(/\bimport\("/);
+    for (const bundle of ["front.cjs", "core.cjs"]) expect(readFileSync(join(theBuild(), bundle), "utf8"), bundle).not.toMatch(/\bimport\(/);
     // port 1 of the loopback refuses at once: the run loads ssh2 to connect, and fails
     const inventory = join(copy, "refusing.ini");
     writeFileSync(inventory, "nobody ansible_host=127.0.0.1 ansible_port=1\n");
