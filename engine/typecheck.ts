@@ -5,15 +5,17 @@
  *
  * tsc is the longest step of a start after an edit (~0.3 s alone, more beside the engine
  * loading), so bin/tsplay.js starts it first of all (startTypecheckFromArgv), and the
- * engine, asking later, gets the same check. This module imports nothing of the engine:
- * it is loaded before the engine is.
+ * engine, asking later, gets the same check. This module imports nothing of the engine
+ * (only bin's cache helpers, which bin/tsplay.js has loaded already): it is loaded before
+ * the engine is.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { fileNameOf, readJsonFile, stampsOf, unchanged, writeFileAtomically } from "../bin/cache-files.js";
 
 const engineRoot = resolve(import.meta.dirname, "..");
 const cacheDir = join(engineRoot, "node_modules", ".cache", "tsplay");
@@ -26,28 +28,8 @@ function nearestTsconfig(from: string): string {
   }
 }
 
-/**
- * Node's module `name`, loaded when first used: a start whose check is remembered runs no
- * tsc and hashes nothing, and loads neither node:child_process nor node:crypto (~8 ms).
- */
+/** Node's module `name`, loaded when first used: a start whose check is remembered runs no tsc and does not load node:child_process. */
 const nodeModule = <T>(name: string): T => createRequire(import.meta.url)(name) as T;
-
-/** The playbook's path, escaped, names its files in the cache (a long one, its digest), as bin/cache-files.js's fileNameOf names a build's. */
-function recordKey(path: string): string {
-  const escaped = encodeURIComponent(path);
-  if (escaped.length <= 150) return escaped;
-  return nodeModule<typeof import("node:crypto")>("node:crypto").createHash("sha256").update(path).digest("hex").slice(0, 16);
-}
-
-const fingerprint = (files: string[]) =>
-  files.map((f) => {
-    try {
-      const s = statSync(f);
-      return `${f}:${s.size}:${s.mtimeMs}`;
-    } catch {
-      return `${f}:missing`;
-    }
-  });
 
 /**
  * How to start tsc. TypeScript 7's bin/tsc is a Node script that starts the native
@@ -128,13 +110,13 @@ export function startTypecheckFromArgv(argv: string[]): Promise<string | undefin
 }
 
 async function typecheck(path: string): Promise<string | undefined> {
-  mkdirSync(cacheDir, { recursive: true });
-  const key = recordKey(path);
+  // named as bin/ names its caches: the path itself, escaped (no node:crypto loaded for a digest)
+  const key = fileNameOf(path);
   const record = join(cacheDir, `typecheck-${key}.json`);
-  const seen = readRecord(record);
-  if (seen && fingerprint(seen.files).join("\n") === seen.stamps.join("\n")) return undefined;
+  const seen = (readJsonFile(record) as { stamps?: unknown } | undefined)?.stamps;
+  if (Array.isArray(seen) && unchanged(seen)) return undefined;
   const config = join(cacheDir, `tsconfig-${key}.json`);
-  writeWhole(config, JSON.stringify({ extends: nearestTsconfig(path), files: [path], include: [], compilerOptions: { noEmit: true } }));
+  writeFileAtomically(config, JSON.stringify({ extends: nearestTsconfig(path), files: [path], include: [], compilerOptions: { noEmit: true } }));
   const started = Date.now();
   // incremental: after an edit tsc checks again what the edit can change, not every file (~0.4 s → ~0.15 s)
   const { code, out } = await runTsc(["-p", config, "--pretty", "false", "--listFiles", "--incremental", "--tsBuildInfoFile", join(cacheDir, `typecheck-${key}.tsbuildinfo`)]);
@@ -149,23 +131,6 @@ async function typecheck(path: string): Promise<string | undefined> {
   // a file saved while tsc ran may not be what it checked: no record, the next run checks again
   // (file times come from a coarser clock than Date.now(): a few ms of slack)
   const savedSince = files.some((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) >= started - 20);
-  if (!savedSince) writeWhole(record, JSON.stringify({ files, stamps: fingerprint(files) }));
+  if (!savedSince) writeFileAtomically(record, JSON.stringify({ stamps: stampsOf(files) }));
   return undefined;
-}
-
-/** A record of a check that passed, or undefined for none (or one being written by another start). */
-function readRecord(path: string): { files: string[]; stamps: string[] } | undefined {
-  try {
-    const record = JSON.parse(readFileSync(path, "utf8")) as { files?: unknown; stamps?: unknown };
-    return Array.isArray(record.files) && Array.isArray(record.stamps) ? (record as { files: string[]; stamps: string[] }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Written beside, then renamed: another start reads the old file or the new one, never half of one. */
-function writeWhole(path: string, text: string): void {
-  const partial = `${path}.partial-${process.pid}`;
-  writeFileSync(partial, text);
-  renameSync(partial, path);
 }
