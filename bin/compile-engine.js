@@ -81,12 +81,14 @@ async function bundlePackage(esbuild, root, name, outDir) {
  * its map), and NAME.mjs, which imports the ES modules NAME.cjs requires and runs it
  * (bin/code-cache.js), the bundled packages to be run when first used. A file of another
  * bundle is taken from that bundle's module rather than its facade: one module loaded, not
- * one a file (`placeOf`: a file's specifier from the build's root, to its bundle's and index).
+ * one a file (`places`: see placesOf).
  * Packages that NAME.cjs requires by name are loaded by Node's require: a package that ships
  * only an ES module would fail there; route it to packages/ with BUNDLED_PACKAGES. A default
  * import of one of the ES modules gets its namespace (CommonJS's view): the engine imports names.
  */
-async function writeBundle(outDir, name, built, count, placeOf) {
+async function writeBundle(outDir, name, built, count, places) {
+  // the bundle imports from the build's root: "./engine/x.mjs" is the file engine/x.mjs
+  const placeOf = (path) => (path.startsWith("./") && Object.hasOwn(places, path.slice(2)) ? places[path.slice(2)] : undefined);
   const output = built.outputFiles.find((file) => file.path.endsWith(".cjs"));
   const { imports } = built.metafile.outputs[relative(process.cwd(), output.path)];
   const requires = [...new Set(imports.filter((i) => i.external && i.kind !== "dynamic-import" && /^(\.|file:)/.test(i.path)).map((i) => i.path))];
@@ -94,8 +96,8 @@ async function writeBundle(outDir, name, built, count, placeOf) {
   const esModules = requires.filter((path) => !packages.includes(path));
   let text = output.text;
   for (const { path } of imports.filter((i) => i.kind === "dynamic-import")) {
-    const place = placeOf.get(path);
-    const loaded = place ? `__tsplayImport(${JSON.stringify(place.bundle)}).then((bundle) => bundle.m${place.index})` : `__tsplayImport(${JSON.stringify(path)})`;
+    const place = placeOf(path);
+    const loaded = place ? `__tsplayImport(${JSON.stringify(`./${place.bundle}`)}).then((bundle) => bundle.m${place.index})` : `__tsplayImport(${JSON.stringify(path)})`;
     text = text.replaceAll(`import(${JSON.stringify(path)})`, loaded);
   }
   // a bundle runs outside Node's module loader: an import() of a computed name would find no loader there
@@ -103,11 +105,9 @@ async function writeBundle(outDir, name, built, count, placeOf) {
   if (unrouted) throw new Error(`${name}.cjs: a dynamic import of a computed name (${unrouted[0]}…): import a module of its own by a literal name, and the computed one there (see engine/import-as-is.ts)`);
   await writeFile(join(outDir, `${name}.cjs`), text);
   await writeFile(join(outDir, `${name}.cjs.map`), mapNamingSourcesByUrl(built.outputFiles, `${output.path}.map`));
-  const imported = [...new Set(esModules.map((path) => placeOf.get(path)?.bundle ?? path))];
-  const binding = (path) => {
-    const place = placeOf.get(path);
-    return place ? `x${imported.indexOf(place.bundle)}.m${place.index}` : `x${imported.indexOf(path)}`;
-  };
+  const moduleOf = (path) => (placeOf(path) ? `./${placeOf(path).bundle}` : path);
+  const imported = [...new Set(esModules.map(moduleOf))];
+  const binding = (path) => `x${imported.indexOf(moduleOf(path))}${placeOf(path) ? `.m${placeOf(path).index}` : ""}`;
   const names = Array.from({ length: count }, (_, i) => `m${i}`);
   const shim = [
     `import { runCached } from ${JSON.stringify(CODE_CACHE)};`,
@@ -119,8 +119,17 @@ async function writeBundle(outDir, name, built, count, placeOf) {
   await writeFile(join(outDir, `${name}.mjs`), `${shim.join("\n")}\n`);
 }
 
-/** The build's list of its bundled files: where each is in which bundle, and its names. */
+/** The build's list of its bundled files (placesOf), for bin/compile-playbook.js. */
 export const BUNDLED_FILES = "bundled.json";
+
+/**
+ * Where each bundled file is: its compiled name (engine/x.mjs) to its bundle's module
+ * (core.mjs), its index there (the bundle exports its namespace as m0, m1, …) and its names.
+ */
+const placesOf = (bundles, root, exportsOf) =>
+  Object.fromEntries(
+    Object.entries(bundles).flatMap(([name, files]) => files.map((file, index) => [compiledName(relative(root, file)), { bundle: `${name}.mjs`, index, names: exportsOf.get(file) ?? [] }])),
+  );
 
 /** A module that is a bundled file's: its names, taken from the bundle's namespace of that file. */
 export function facade(bundleSpecifier, index, names) {
@@ -222,20 +231,23 @@ export async function compileEngine(root, sources, outDir, contents) {
         ],
       })
       .catch(fail);
-    await writeBundle(outDir, name, built, files.length, placeOf);
+    await writeBundle(outDir, name, built, files.length, places);
     // each file's own module becomes a facade of the bundle, with the names it exported;
     // names re-exported with `export *` from outside would be missing, so none may be
     const starred = files.find((file) => /^export \*/m.test(contents.get(file) ?? ""));
     if (starred) throw new Error(`${relative(root, starred)}: \`export * from\` in a bundle of the engine: name what it re-exports (bin/compile-engine.js writes its names out)`);
     await Promise.all(
-      files.map((file, i) => writeFile(join(outDir, compiledName(relative(root, file))), facade(specifier(join(root, compiledName(relative(root, file))), bundleFile), i, exportsOf.get(file) ?? []))),
+      files.map((file) => {
+        const compiled = compiledName(relative(root, file));
+        const { index, names } = places[compiled];
+        return writeFile(join(outDir, compiled), facade(specifier(join(root, compiled), bundleFile), index, names));
+      }),
     );
   };
   const exportsOf = new Map(Object.values(each.metafile.outputs).flatMap((output) => (output.entryPoint ? [[resolve(process.cwd(), output.entryPoint), output.exports]] : [])));
   const bundles = { front: front.sort(), core: core.sort() };
-  const placeOf = new Map(Object.entries(bundles).flatMap(([name, files]) => files.map((file, index) => [specifier(join(root, "core.mjs"), join(root, compiledName(relative(root, file)))), { bundle: `./${name}.mjs`, index }])));
+  const places = placesOf(bundles, root, exportsOf);
   await Promise.all(Object.entries(bundles).map(([name, files]) => bundle(name, files)));
-  // for bin/compile-playbook.js: a playbook's bundle takes a bundled file's names from its bundle, as the facade does
-  const places = Object.entries(bundles).flatMap(([name, files]) => files.map((file, index) => [compiledName(relative(root, file)), { bundle: `${name}.mjs`, index, names: exportsOf.get(file) ?? [] }]));
-  await writeFile(join(outDir, BUNDLED_FILES), JSON.stringify(Object.fromEntries(places)));
+  // a playbook's bundle takes a bundled file's names from its bundle, as the file's facade does
+  await writeFile(join(outDir, BUNDLED_FILES), JSON.stringify(places));
 }
